@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/fileio.h"
+
+int bp_read_file(const char *path, size_t max_size, void **data, size_t *size,
+		 struct bp_err *err)
+{
+	struct stat st;
+	size_t done = 0;
+	char *buf;
+	int fd, ret;
+
+	*data = NULL;
+	*size = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return bp_err_set(err, errno, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		ret = bp_err_set(err, errno, "%s: cannot stat: %s", path, strerror(errno));
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = bp_err_set(err, EINVAL, "%s: not a regular file", path);
+		goto out_close;
+	}
+	if ((unsigned long long)st.st_size > max_size) {
+		ret = bp_err_set(err, EFBIG, "%s: file is %lld bytes, above the %zu-byte limit",
+				 path, (long long)st.st_size, max_size);
+		goto out_close;
+	}
+	/* +1 so an empty file still gets a valid, distinct allocation */
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		ret = bp_err_set(err, ENOMEM, "%s: out of memory", path);
+		goto out_close;
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = bp_err_set(err, errno, "%s: read failed: %s", path, strerror(errno));
+			free(buf);
+			goto out_close;
+		}
+		if (n == 0)
+			break; /* file shrank under us: use what we got */
+		done += (size_t)n;
+	}
+	*data = buf;
+	*size = done;
+	ret = 0;
+out_close:
+	close(fd);
+	return ret;
+}
+
+static int write_all(int fd, const void *data, size_t size)
+{
+	const char *p = data;
+
+	while (size) {
+		ssize_t n = write(fd, p, size);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		size -= (size_t)n;
+	}
+	return 0;
+}
+
+int bp_write_file_atomic(const char *path, const void *data, size_t size,
+			 struct bp_err *err)
+{
+	size_t len = strlen(path);
+	char *tmp;
+	int fd, ret;
+
+	tmp = malloc(len + sizeof(".tmp.XXXXXX"));
+	if (!tmp)
+		return bp_err_set(err, ENOMEM, "%s: out of memory", path);
+	memcpy(tmp, path, len);
+	memcpy(tmp + len, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		ret = bp_err_set(err, errno, "%s: cannot create temp file: %s", path,
+				 strerror(errno));
+		free(tmp);
+		return ret;
+	}
+	ret = write_all(fd, data, size);
+	if (!ret && fchmod(fd, 0644) < 0)
+		ret = -errno;
+	if (!ret && fsync(fd) < 0)
+		ret = -errno;
+	if (close(fd) < 0 && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		ret = bp_err_set(err, -ret, "%s: cannot write: %s", path, strerror(-ret));
+	}
+	free(tmp);
+	return ret;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* Whole-file reads with a size cap, and atomic writes (temp file + rename). */
+#ifndef BTFPACK_CORE_FILEIO_H
+#define BTFPACK_CORE_FILEIO_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+/* Largest input file we read whole: far above any kernel BTF or BPF object. */
+#define BP_MAX_INPUT_FILE (1024UL * 1024 * 1024)
+
+/* Read all of path into a malloc'ed buffer (freed by the caller). */
+int bp_read_file(const char *path, size_t max_size, void **data, size_t *size,
+		 struct bp_err *err);
+
+/* Write data to path via a temp file in the same directory, fsync, rename.
+ * On failure nothing is left at path and the temp file is removed.
+ */
+int bp_write_file_atomic(const char *path, const void *data, size_t size,
+			 struct bp_err *err);
+
+#endif
