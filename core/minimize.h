@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* The minimizer: collects, from engine events, what each relocation's
+ * decision depends on in the target BTF, and emits that subset as a new,
+ * canonical BTF (same relevant types => byte-identical output).
+ */
+#ifndef BTFPACK_CORE_MINIMIZE_H
+#define BTFPACK_CORE_MINIMIZE_H
+
+#include "core/error.h"
+#include "core/relo_engine.h"
+
+struct btf;
+struct minimizer;
+
+int minimizer_new(const struct btf *src, struct minimizer **out, struct bp_err *err);
+void minimizer_free(struct minimizer *m);
+
+/* Record what ev depends on; usable directly as a relo_visit_fn. */
+int minimizer_visit(void *minimizer, const struct relo_event *ev);
+
+/* Build the minimized BTF (caller frees with btf__free). */
+int minimizer_emit(struct minimizer *m, struct btf **out, struct bp_err *err);
+
+#endif

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: MIT
+/* Emission of the kept subset with libbpf's BTF writer.
+ *
+ * Canonical order: first the candidate roots sorted by essential name (ties,
+ * i.e. duplicate candidates, keep their source order, which libbpf's log and
+ * ambiguity checks follow), then everything else in depth-first pre-order
+ * from those roots, references visited in declaration order. Nothing depends
+ * on source type ids beyond that tie, so kernels whose relevant types agree
+ * produce byte-identical BTF.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "core/btf_util.h"
+#include "core/cand_index.h"
+#include "core/minimize_internal.h"
+
+struct emitter {
+	const struct btf *src;
+	const struct keep_set *ks;
+	__u32 cnt;		/* source type count */
+	__u32 *new_id;		/* source id -> output id, 0 = dropped */
+	__u32 *order;		/* output id - 1 -> source id */
+	__u32 out_cnt;
+	__u32 *stack;
+	size_t stack_cnt;
+	size_t stack_cap;
+};
+
+static int cmp_roots(const void *a, const void *b, void *ctx)
+{
+	const struct btf *btf = ctx;
+	__u32 ia = *(const __u32 *)a, ib = *(const __u32 *)b;
+	const char *na = btf_str(btf, btf__type_by_id(btf, ia)->name_off);
+	const char *nb = btf_str(btf, btf__type_by_id(btf, ib)->name_off);
+	size_t la = core_essential_name_len(na), lb = core_essential_name_len(nb);
+	int c = memcmp(na, nb, la < lb ? la : lb);
+
+	if (c)
+		return c;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return ia < ib ? -1 : ia > ib;
+}
+
+static int stack_push(struct emitter *e, __u32 id)
+{
+	__u32 *s;
+
+	if (!id || !keep_has_type(e->ks, id) || e->new_id[id])
+		return 0;
+	if (e->stack_cnt == e->stack_cap) {
+		e->stack_cap = e->stack_cap ? e->stack_cap * 2 : 256;
+		s = realloc(e->stack, e->stack_cap * sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		e->stack = s;
+	}
+	e->stack[e->stack_cnt++] = id;
+	return 0;
+}
+
+/* Push the kept references of id in reverse, so they pop in order. */
+static int push_refs(struct emitter *e, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(e->src, id);
+	int i, ret = 0;
+
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+		return keep_has_pointee(e->ks, id) ? stack_push(e, t->type) : 0;
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+		return stack_push(e, t->type);
+	case BTF_KIND_ARRAY:
+		ret = stack_push(e, btf_array(t)->index_type);
+		return ret ? ret : stack_push(e, btf_array(t)->type);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		for (i = btf_vlen(t) - 1; i >= 0 && !ret; i--) {
+			if (keep_has_member(e->ks, id, (__u32)i))
+				ret = stack_push(e, btf_members(t)[i].type);
+		}
+		return ret;
+	case BTF_KIND_FUNC_PROTO:
+		for (i = btf_vlen(t) - 1; i >= 0 && !ret; i--)
+			ret = stack_push(e, btf_params(t)[i].type);
+		return ret ? ret : stack_push(e, t->type);
+	default:
+		return 0;
+	}
+}
+
+static void assign(struct emitter *e, __u32 id)
+{
+	e->order[e->out_cnt++] = id;
+	e->new_id[id] = e->out_cnt;
+}
+
+static int drain(struct emitter *e)
+{
+	__u32 id;
+	int ret = 0;
+
+	while (!ret && e->stack_cnt) {
+		id = e->stack[--e->stack_cnt];
+		if (e->new_id[id])
+			continue;
+		assign(e, id);
+		ret = push_refs(e, id);
+	}
+	return ret;
+}
+
+static int visit_from(struct emitter *e, __u32 id)
+{
+	return stack_push(e, id) ?: drain(e);
+}
+
+/* For a root that already has its id: its references, depth first. */
+static int visit_refs(struct emitter *e, __u32 root)
+{
+	return push_refs(e, root) ?: drain(e);
+}
+
+static int build_order(struct emitter *e)
+{
+	__u32 *roots, nroots = 0, id, i;
+	int ret = 0;
+
+	roots = malloc((size_t)e->cnt * sizeof(*roots));
+	if (!roots)
+		return -ENOMEM;
+	for (id = 1; id < e->cnt; id++) {
+		if (keep_is_root(e->ks, id))
+			roots[nroots++] = id;
+	}
+	qsort_r(roots, nroots, sizeof(*roots), cmp_roots, (void *)e->src);
+	/* roots take the first ids so duplicate candidates stay in order */
+	for (i = 0; i < nroots; i++)
+		assign(e, roots[i]);
+	for (i = 0; i < nroots && !ret; i++)
+		ret = visit_refs(e, roots[i]);
+	/* anything unreachable from a root (none expected) in source order */
+	for (id = 1; id < e->cnt && !ret; id++)
+		ret = visit_from(e, id);
+	free(roots);
+	return ret;
+}
+
+static bool is_long_alias(const char *name)
+{
+	static const char *const aliases[] = {
+		"long", "long int", "int long", "unsigned long", "long unsigned",
+		"unsigned long int", "unsigned int long", "long unsigned int",
+		"long int unsigned", "int unsigned long", "int long unsigned",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		if (strcmp(name, aliases[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The first int libbpf would take as "long" to learn the pointer size. */
+static __u32 find_long(const struct btf *btf, __u32 cnt, const __u32 *ids, bool use_ids)
+{
+	__u32 i, id;
+
+	for (i = use_ids ? 0 : 1; i < cnt; i++) {
+		const struct btf_type *t;
+
+		id = use_ids ? ids[i] : i;
+		t = btf__type_by_id(btf, id);
+		if (btf_is_int(t) && (t->size == 4 || t->size == 8) &&
+		    is_long_alias(btf_str(btf, t->name_off)))
+			return id;
+	}
+	return 0;
+}
+
+/* A minimized BTF without a "long" makes libbpf assume the loader's own
+ * pointer size: wrong for a 32-bit loader on a 64-bit kernel. Carry the
+ * source's "long" whenever pointers are present.
+ */
+static void add_pointer_size_hint(struct emitter *e)
+{
+	bool has_ptr = false;
+	__u32 i, long_id;
+
+	for (i = 0; i < e->out_cnt && !has_ptr; i++)
+		has_ptr = btf_is_ptr(btf__type_by_id(e->src, e->order[i]));
+	if (!has_ptr || find_long(e->src, e->out_cnt, e->order, true))
+		return;
+	long_id = find_long(e->src, e->cnt, NULL, false);
+	if (long_id && !e->new_id[long_id])
+		assign(e, long_id);
+}
+
+static struct btf_type *out_type(struct btf *out, __u32 id)
+{
+	/* the writer hands out const pointers; the types are ours to patch */
+	return (struct btf_type *)btf__type_by_id(out, id);
+}
+
+static void set_kflag(struct btf_type *t, bool kflag)
+{
+	t->info = (t->info & ~(1U << 31)) | ((__u32)kflag << 31);
+}
+
+static __u32 map_ref(const struct emitter *e, __u32 id)
+{
+	return id < e->cnt ? e->new_id[id] : 0;
+}
+
+static int emit_composite(const struct emitter *e, struct btf *out, __u32 id,
+			  const struct btf_type *t)
+{
+	const char *name = btf_str(e->src, t->name_off);
+	const struct btf_member *m = btf_members(t);
+	int ret, i, new_id;
+
+	new_id = btf_is_struct(t) ? btf__add_struct(out, name, t->size)
+				  : btf__add_union(out, name, t->size);
+	if (new_id < 0)
+		return new_id;
+	for (i = 0; i < btf_vlen(t); i++) {
+		struct btf_type *nt;
+
+		if (!keep_has_member(e->ks, id, (__u32)i))
+			continue;
+		ret = btf__add_field(out, btf_str(e->src, m[i].name_off), (int)map_ref(e, m[i].type),
+				     0, 0);
+		if (ret)
+			return ret;
+		/* the offset word verbatim, read under the source's kflag */
+		nt = out_type(out, (__u32)new_id);
+		btf_members(nt)[btf_vlen(nt) - 1].offset = m[i].offset;
+	}
+	set_kflag(out_type(out, (__u32)new_id), btf_kflag(t));
+	return new_id;
+}
+
+static int emit_enum(const struct emitter *e, struct btf *out, __u32 id,
+		     const struct btf_type *t)
+{
+	const char *name = btf_str(e->src, t->name_off);
+	int ret = 0, i, new_id;
+
+	if (btf_is_enum(t))
+		new_id = btf__add_enum(out, name, t->size);
+	else
+		new_id = btf__add_enum64(out, name, t->size, btf_kflag(t));
+	if (new_id < 0)
+		return new_id;
+	for (i = 0; i < btf_vlen(t) && !ret; i++) {
+		if (!keep_has_member(e->ks, id, (__u32)i))
+			continue;
+		if (btf_is_enum(t))
+			ret = btf__add_enum_value(out, btf_str(e->src, btf_enum(t)[i].name_off),
+						  (__s64)(__u32)btf_enum(t)[i].val);
+		else
+			ret = btf__add_enum64_value(out,
+						    btf_str(e->src, btf_enum64(t)[i].name_off),
+						    btf_enum64_value(btf_enum64(t) + i));
+	}
+	if (ret)
+		return ret;
+	set_kflag(out_type(out, (__u32)new_id), btf_kflag(t));
+	return new_id;
+}
+
+/* Everything else is copied whole and its references renumbered. */
+static int emit_copy(const struct emitter *e, struct btf *out, __u32 id,
+		     const struct btf_type *t)
+{
+	struct btf_param *p;
+	struct btf_type *nt;
+	int new_id, i;
+
+	new_id = btf__add_type(out, e->src, t);
+	if (new_id < 0)
+		return new_id;
+	nt = out_type(out, (__u32)new_id);
+	switch (btf_kind(nt)) {
+	case BTF_KIND_PTR:
+		nt->type = keep_has_pointee(e->ks, id) ? map_ref(e, t->type) : 0;
+		break;
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_VAR:
+	case BTF_KIND_DECL_TAG:
+		nt->type = map_ref(e, t->type);
+		break;
+	case BTF_KIND_ARRAY:
+		btf_array(nt)->type = map_ref(e, btf_array(t)->type);
+		btf_array(nt)->index_type = map_ref(e, btf_array(t)->index_type);
+		break;
+	case BTF_KIND_FUNC_PROTO:
+		nt->type = map_ref(e, t->type);
+		p = btf_params(nt);
+		for (i = 0; i < btf_vlen(nt); i++)
+			p[i].type = map_ref(e, btf_params(t)[i].type);
+		break;
+	default:
+		break;
+	}
+	return new_id;
+}
+
+static int emit_all(const struct emitter *e, struct btf *out, struct bp_err *err)
+{
+	__u32 i;
+	int ret;
+
+	for (i = 0; i < e->out_cnt; i++) {
+		__u32 id = e->order[i];
+		const struct btf_type *t = btf__type_by_id(e->src, id);
+
+		if (btf_is_composite(t))
+			ret = emit_composite(e, out, id, t);
+		else if (btf_is_datasec(t))
+			/* variables are never kept: an empty section */
+			ret = btf__add_datasec(out, btf_str(e->src, t->name_off), t->size);
+		else if (btf_is_any_enum(t))
+			ret = emit_enum(e, out, id, t);
+		else
+			ret = emit_copy(e, out, id, t);
+		if (ret < 0)
+			return bp_err_set(err, -ret, "cannot write type [%u] '%s' to the minimized BTF: %s",
+					  id, btf_str(e->src, t->name_off), strerror(-ret));
+		if ((__u32)ret != i + 1)
+			return bp_err_set(err, EINVAL, "minimized BTF out of order at type [%u]", id);
+	}
+	return 0;
+}
+
+int minimize_emit_btf(const struct btf *src, const struct keep_set *ks, struct btf **out,
+		      struct bp_err *err)
+{
+	struct emitter e = { .src = src, .ks = ks, .cnt = btf__type_cnt(src) };
+	struct btf *btf = NULL;
+	int ret;
+
+	*out = NULL;
+	e.new_id = calloc(e.cnt, sizeof(*e.new_id));
+	e.order = malloc((size_t)e.cnt * sizeof(*e.order));
+	if (!e.new_id || !e.order) {
+		ret = bp_err_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	ret = build_order(&e);
+	if (ret) {
+		ret = bp_err_set(err, -ret, "out of memory");
+		goto out;
+	}
+	add_pointer_size_hint(&e);
+
+	btf = btf__new_empty();
+	ret = libbpf_get_error(btf);
+	if (ret) {
+		btf = NULL;
+		ret = bp_err_set(err, -ret, "cannot create BTF: %s", strerror(-ret));
+		goto out;
+	}
+	btf__set_endianness(btf, btf__endianness(src));
+	ret = emit_all(&e, btf, err);
+	if (ret)
+		goto out;
+	*out = btf;
+	btf = NULL;
+out:
+	btf__free(btf);
+	free(e.stack);
+	free(e.new_id);
+	free(e.order);
+	return ret;
+}

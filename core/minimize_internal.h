@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef BTFPACK_CORE_MINIMIZE_INTERNAL_H
+#define BTFPACK_CORE_MINIMIZE_INTERNAL_H
+
+#include "core/error.h"
+#include "core/keep_set.h"
+
+struct btf;
+
+struct minimizer {
+	const struct btf *src;
+	struct keep_set *ks;
+};
+
+/* Extend the kept set until every kept type's references are kept. */
+int minimize_close(const struct btf *src, struct keep_set *ks, struct bp_err *err);
+
+/* Write the kept subset as a new BTF in canonical order. */
+int minimize_emit_btf(const struct btf *src, const struct keep_set *ks, struct btf **out,
+		      struct bp_err *err);
+
+#endif
