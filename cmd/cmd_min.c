@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+/* btfpack min SRC OUT OBJ...: one kernel, the same contract as
+ * "bpftool gen min_core_btf", with btfpack's engine and canonical output.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <bpf/btf.h>
+
+#include "cmd/commands.h"
+#include "core/bpf_obj.h"
+#include "core/btf_util.h"
+#include "core/cand_index.h"
+#include "core/fileio.h"
+#include "core/min_job.h"
+#include "core/source_btf.h"
+
+struct min_opts {
+	bool verbose;
+	const char *src;
+	const char *out;
+	char **objs;
+	int obj_cnt;
+};
+
+struct trace_ctx {
+	const char *src;
+	bool verbose;
+};
+
+void cmd_min_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: btfpack min [-v] SRC OUT OBJ [OBJ...]\n"
+		"\n"
+		"Write to OUT the part of kernel BTF SRC (raw BTF or an ELF file with .BTF)\n"
+		"that the CO-RE relocations of the BPF objects OBJ... need, so that libbpf\n"
+		"decides every relocation against OUT exactly as against SRC.\n"
+		"\n"
+		"  -v, --verbose  trace every relocation decision on stderr\n"
+		"  -h, --help     show this help\n"
+		"\n"
+		"Exit status: 0 success, 1 error (OUT is not written), 2 usage error.\n");
+}
+
+static int parse_args(int argc, char **argv, struct min_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			cmd_min_usage(stdout);
+			return EXIT_OK + 100;
+		default:
+			cmd_min_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 3) {
+		fprintf(stderr, "btfpack min: expected SRC OUT OBJ [OBJ...]\n");
+		cmd_min_usage(stderr);
+		return EXIT_USAGE;
+	}
+	o->src = argv[optind];
+	o->out = argv[optind + 1];
+	o->objs = argv + optind + 2;
+	o->obj_cnt = argc - optind - 2;
+	return -1;
+}
+
+static const char *status_str(enum relo_status s)
+{
+	switch (s) {
+	case RELO_RESOLVED: return "resolved";
+	case RELO_UNRESOLVED: return "unresolved";
+	default: return "rejected";
+	}
+}
+
+static int trace_event(void *ctx, const struct relo_event *ev)
+{
+	struct trace_ctx *t = ctx;
+	char local[256], targ[256];
+
+	if (ev->status == RELO_FAILED)
+		fprintf(stderr,
+			"btfpack: warning: %s: %s: sec '%s' relo #%zu: %s; libbpf rejects this object on this kernel (all candidates kept)\n",
+			t->src, ev->obj->name, ev->sec->name, ev->sec_rec, ev->reason);
+	if (!t->verbose)
+		return 0;
+	if (ev->local)
+		core_spec_format(local, sizeof(local), ev->local);
+	else
+		snprintf(local, sizeof(local), "[%u] kind %u", ev->rec->type_id, ev->rec->kind);
+	fprintf(stderr, "%s: sec '%s' relo #%zu: %s: %s", ev->obj->name, ev->sec->name,
+		ev->sec_rec, local, status_str(ev->status));
+	if (ev->status == RELO_RESOLVED && ev->targ) {
+		core_spec_format(targ, sizeof(targ), ev->targ);
+		fprintf(stderr, " => %s", targ);
+	}
+	if (ev->status != RELO_FAILED)
+		fprintf(stderr, "%s value %llu -> %llu", ev->res.poison ? " poisoned," : "",
+			(unsigned long long)ev->res.orig_val, (unsigned long long)ev->res.new_val);
+	fputc('\n', stderr);
+	return 0;
+}
+
+static int load_objects(const struct min_opts *o, struct bpf_obj **objs)
+{
+	struct bp_err err;
+	int i;
+
+	for (i = 0; i < o->obj_cnt; i++) {
+		if (bpf_obj_load_file(o->objs[i], &objs[i], &err)) {
+			fprintf(stderr, "btfpack: %s\n", err.msg);
+			return -1;
+		}
+		if (!objs[i]->relo_cnt)
+			fprintf(stderr,
+				"btfpack: warning: %s: no CO-RE relocations (%s); it adds nothing\n",
+				o->objs[i], objs[i]->has_btf_ext ? "empty in .BTF.ext" : "no .BTF.ext");
+	}
+	return 0;
+}
+
+static int run(const struct min_opts *o, struct bpf_obj **objs, struct min_obj_stats *stats)
+{
+	struct trace_ctx trace = { .src = o->src, .verbose = o->verbose };
+	struct cand_index *idx = NULL;
+	struct btf *src = NULL, *out = NULL;
+	struct bp_err err;
+	void *data = NULL;
+	size_t size;
+	int ret;
+
+	ret = source_btf_load_file(o->src, &src, &err);
+	if (!ret && load_objects(o, objs))
+		ret = -1, err.msg[0] = '\0';
+	if (!ret)
+		ret = cand_index_build(src, &idx, &err);
+	if (!ret)
+		ret = core_minimize(src, idx, objs, (size_t)o->obj_cnt, stats, trace_event, &trace,
+				    &out, &err);
+	if (!ret)
+		ret = core_btf_serialize(out, &data, &size, &err);
+	if (!ret)
+		ret = bp_write_file_atomic(o->out, data, size, &err);
+	if (ret && err.msg[0])
+		fprintf(stderr, "btfpack: %s\n", err.msg);
+	free(data);
+	btf__free(out);
+	cand_index_free(idx);
+	btf__free(src);
+	return ret;
+}
+
+int cmd_min(int argc, char **argv)
+{
+	struct min_opts o = { 0 };
+	struct min_obj_stats *stats = NULL;
+	struct bpf_obj **objs = NULL;
+	int ret, i;
+
+	ret = parse_args(argc, argv, &o);
+	if (ret >= 0)
+		return ret >= 100 ? EXIT_OK : ret;
+	libbpf_log_init(o.verbose);
+	objs = calloc((size_t)o.obj_cnt, sizeof(*objs));
+	stats = calloc((size_t)o.obj_cnt, sizeof(*stats));
+	if (!objs || !stats) {
+		fprintf(stderr, "btfpack: out of memory\n");
+		ret = EXIT_ERROR;
+		goto out;
+	}
+	ret = run(&o, objs, stats) ? EXIT_ERROR : EXIT_OK;
+	if (ret == EXIT_OK && o.verbose) {
+		for (i = 0; i < o.obj_cnt; i++)
+			fprintf(stderr, "%s: %zu resolved, %zu unresolved, %zu rejected\n",
+				o.objs[i], stats[i].resolved, stats[i].unresolved, stats[i].failed);
+	}
+out:
+	for (i = 0; objs && i < o.obj_cnt; i++)
+		bpf_obj_free(objs[i]);
+	free(objs);
+	free(stats);
+	return ret;
+}

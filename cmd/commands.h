@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef BTFPACK_CMD_COMMANDS_H
+#define BTFPACK_CMD_COMMANDS_H
+
+#include <stdio.h>
+
+/* Exit codes shared by every command. */
+enum {
+	EXIT_OK = 0,
+	EXIT_ERROR = 1,
+	EXIT_USAGE = 2,
+	EXIT_PARTIAL = 3,	/* build: bundle written, some kernels failed */
+};
+
+int cmd_min(int argc, char **argv);
+void cmd_min_usage(FILE *out);
+
+#endif

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd/commands.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: btfpack COMMAND [OPTIONS] ARGS...\n"
+		"       btfpack --help | --version\n"
+		"\n"
+		"Minimized kernel BTF for CO-RE BPF programs.\n"
+		"\n"
+		"Commands:\n"
+		"  min SRC OUT OBJ [OBJ...]  minimize one kernel BTF for the given BPF objects\n"
+		"                            (a drop-in for 'bpftool gen min_core_btf')\n"
+		"\n"
+		"Run 'btfpack COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("btfpack %s\n", BTFPACK_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "min"))
+		return cmd_min(argc - 1, argv + 1);
+	fprintf(stderr, "btfpack: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}
