@@ -90,15 +90,14 @@ fail:
 
 int bpf_obj_load_file(const char *path, struct bpf_obj **out, struct bp_err *err)
 {
-	size_t size;
-	void *data;
+	struct bp_file_view view;
 	int ret;
 
-	ret = bp_read_file(path, BP_MAX_INPUT_FILE, &data, &size, err);
+	ret = bp_view_file(path, BP_MAX_INPUT_FILE, &view, err);
 	if (ret)
 		return ret;
-	ret = bpf_obj_load_mem(data, size, path, out, err);
-	free(data);
+	ret = bpf_obj_load_mem(view.data, view.size, path, out, err);
+	bp_unview_file(&view);
 	return ret;
 }
 

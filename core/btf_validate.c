@@ -4,38 +4,61 @@
  * modifiers must end. With these checked once per BTF, the engine and the
  * minimizer can walk types without guarding every step against garbage.
  */
+#include <byteswap.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <linux/btf.h>
 
 #include "core/btf_util.h"
 
-static int check_name(const struct btf *btf, __u32 id, __u32 off, const char *name,
-		      struct bp_err *err)
+/* Size of the string section, read from the BTF header. */
+static __u32 strings_size(const struct btf *btf)
 {
-	if (!btf__name_by_offset(btf, off))
+	const struct btf_header *hdr;
+	__u32 size;
+
+	hdr = btf__raw_data(btf, &size);
+	if (!hdr || size < sizeof(*hdr))
+		return 0;
+	if (btf__endianness(btf) != (__BYTE_ORDER == __LITTLE_ENDIAN ? BTF_LITTLE_ENDIAN
+								    : BTF_BIG_ENDIAN))
+		return bswap_32(hdr->str_len);
+	return hdr->str_len;
+}
+
+struct validator {
+	const struct btf *btf;
+	__u32 cnt;
+	__u32 str_len;
+	const char *name;
+};
+
+static int check_name(const struct validator *v, __u32 id, __u32 off, struct bp_err *err)
+{
+	if (off >= v->str_len)
 		return bp_err_set(err, EINVAL,
 				  "%s: corrupt BTF: type [%u] has name offset %u outside the string section",
-				  name, id, off);
+				  v->name, id, off);
 	return 0;
 }
 
-static int check_ref(__u32 id, __u32 ref, __u32 cnt, const char *name, struct bp_err *err)
+static int check_ref(const struct validator *v, __u32 id, __u32 ref, struct bp_err *err)
 {
-	if (ref >= cnt)
+	if (ref >= v->cnt)
 		return bp_err_set(err, EINVAL,
 				  "%s: corrupt BTF: type [%u] refers to type [%u], but only %u types exist",
-				  name, id, ref, cnt - 1);
+				  v->name, id, ref, v->cnt - 1);
 	return 0;
 }
 
-static int check_type(const struct btf *btf, __u32 id, __u32 cnt, const char *name,
-		      struct bp_err *err)
+static int check_type(const struct validator *v, __u32 id, struct bp_err *err)
 {
-	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_type *t = btf__type_by_id(v->btf, id);
 	__u16 vlen = btf_vlen(t);
 	int ret, i;
 
-	ret = check_name(btf, id, t->name_off, name, err);
+	ret = check_name(v, id, t->name_off, err);
 	if (ret)
 		return ret;
 
@@ -53,17 +76,17 @@ static int check_type(const struct btf *btf, __u32 id, __u32 cnt, const char *na
 	case BTF_KIND_FUNC:
 	case BTF_KIND_VAR:
 	case BTF_KIND_DECL_TAG:
-		return check_ref(id, t->type, cnt, name, err);
+		return check_ref(v, id, t->type, err);
 	case BTF_KIND_ARRAY:
-		ret = check_ref(id, btf_array(t)->type, cnt, name, err);
-		return ret ? ret : check_ref(id, btf_array(t)->index_type, cnt, name, err);
+		ret = check_ref(v, id, btf_array(t)->type, err);
+		return ret ? ret : check_ref(v, id, btf_array(t)->index_type, err);
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION: {
 		const struct btf_member *m = btf_members(t);
 
 		for (i = 0; i < vlen; i++, m++) {
-			ret = check_name(btf, id, m->name_off, name, err);
-			ret = ret ? ret : check_ref(id, m->type, cnt, name, err);
+			ret = check_name(v, id, m->name_off, err);
+			ret = ret ? ret : check_ref(v, id, m->type, err);
 			if (ret)
 				return ret;
 		}
@@ -73,7 +96,7 @@ static int check_type(const struct btf *btf, __u32 id, __u32 cnt, const char *na
 		const struct btf_enum *e = btf_enum(t);
 
 		for (i = 0; i < vlen; i++, e++) {
-			ret = check_name(btf, id, e->name_off, name, err);
+			ret = check_name(v, id, e->name_off, err);
 			if (ret)
 				return ret;
 		}
@@ -83,7 +106,7 @@ static int check_type(const struct btf *btf, __u32 id, __u32 cnt, const char *na
 		const struct btf_enum64 *e = btf_enum64(t);
 
 		for (i = 0; i < vlen; i++, e++) {
-			ret = check_name(btf, id, e->name_off, name, err);
+			ret = check_name(v, id, e->name_off, err);
 			if (ret)
 				return ret;
 		}
@@ -92,18 +115,18 @@ static int check_type(const struct btf *btf, __u32 id, __u32 cnt, const char *na
 	case BTF_KIND_FUNC_PROTO: {
 		const struct btf_param *p = btf_params(t);
 
-		ret = check_ref(id, t->type, cnt, name, err);
+		ret = check_ref(v, id, t->type, err);
 		for (i = 0; !ret && i < vlen; i++, p++) {
-			ret = check_name(btf, id, p->name_off, name, err);
-			ret = ret ? ret : check_ref(id, p->type, cnt, name, err);
+			ret = check_name(v, id, p->name_off, err);
+			ret = ret ? ret : check_ref(v, id, p->type, err);
 		}
 		return ret;
 	}
 	case BTF_KIND_DATASEC: {
-		const struct btf_var_secinfo *v = btf_var_secinfos(t);
+		const struct btf_var_secinfo *vs = btf_var_secinfos(t);
 
-		for (i = 0; i < vlen; i++, v++) {
-			ret = check_ref(id, v->type, cnt, name, err);
+		for (i = 0; i < vlen; i++, vs++) {
+			ret = check_ref(v, id, vs->type, err);
 			if (ret)
 				return ret;
 		}
@@ -111,7 +134,7 @@ static int check_type(const struct btf *btf, __u32 id, __u32 cnt, const char *na
 	}
 	default:
 		return bp_err_set(err, EINVAL, "%s: corrupt BTF: type [%u] has unknown kind %u",
-				  name, id, btf_kind(t));
+				  v->name, id, btf_kind(t));
 	}
 }
 
@@ -170,13 +193,15 @@ static int check_chains(const struct btf *btf, __u32 cnt, const char *name,
 
 int btf_validate(const struct btf *btf, const char *name, struct bp_err *err)
 {
-	__u32 cnt = btf__type_cnt(btf), id;
+	struct validator v = { .btf = btf, .cnt = btf__type_cnt(btf), .name = name };
+	__u32 id;
 	int ret;
 
-	for (id = 1; id < cnt; id++) {
-		ret = check_type(btf, id, cnt, name, err);
+	v.str_len = strings_size(btf);
+	for (id = 1; id < v.cnt; id++) {
+		ret = check_type(&v, id, err);
 		if (ret)
 			return ret;
 	}
-	return check_chains(btf, cnt, name, err);
+	return check_chains(btf, v.cnt, name, err);
 }

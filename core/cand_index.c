@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* Open-addressing table from essential name to a run of type ids. Built in
- * two passes (count, then fill) so each name's ids are contiguous and in
- * ascending order: the order libbpf scans candidates in.
+ * two passes (count, then place) so each name's ids are contiguous and in
+ * ascending order: the order libbpf scans candidates in. Slots are 16 bytes
+ * and the table is sized by named types, to stay cheap on 130k-type kernels.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,17 +14,23 @@
 #include "core/cand_index.h"
 
 struct name_slot {
-	const char *name;	/* NULL: empty slot */
-	__u32 len;
+	__u32 rep_id;		/* a type with this essential name; 0: empty */
+	__u32 len;		/* essential name length */
 	__u32 first;		/* index into ids[] */
 	__u32 cnt;
-	__u32 fill;
 };
 
 struct cand_index {
+	const struct btf *btf;
 	struct name_slot *slots;
 	size_t mask;
 	__u32 *ids;
+};
+
+/* Per named type, kept between the passes. */
+struct name_key {
+	__u32 len;		/* 0: unnamed */
+	__u32 hash;
 };
 
 /* libbpf's flavor rule: the last "X___Y" where X and Y are not '_'. */
@@ -36,7 +43,8 @@ size_t core_essential_name_len(const char *name)
 {
 	size_t n = strlen(name), i;
 
-	if (n < 5)
+	/* most names have no "___" at all: let libc's search say so fast */
+	if (n < 5 || !memmem(name, n, "___", 3))
 		return n;
 	for (i = n - 4; i-- > 0;) {
 		if (is_flavor_sep(name + i))
@@ -45,15 +53,21 @@ size_t core_essential_name_len(const char *name)
 	return n;
 }
 
-static struct name_slot *find_slot(const struct cand_index *idx, const char *name,
-				   size_t len)
+static const char *type_name(const struct btf *btf, __u32 id)
 {
-	size_t pos = XXH3_64bits(name, len) & idx->mask;
+	return btf_str(btf, btf__type_by_id(btf, id)->name_off);
+}
+
+static struct name_slot *find_slot(const struct cand_index *idx, const char *name,
+				   size_t len, __u32 hash)
+{
+	size_t pos = hash & idx->mask;
 
 	for (;; pos = (pos + 1) & idx->mask) {
 		struct name_slot *s = &idx->slots[pos];
 
-		if (!s->name || (s->len == len && memcmp(s->name, name, len) == 0))
+		if (!s->rep_id ||
+		    (s->len == len && memcmp(type_name(idx->btf, s->rep_id), name, len) == 0))
 			return s;
 	}
 }
@@ -67,53 +81,76 @@ static size_t table_size_for(size_t entries)
 	return size;
 }
 
-int cand_index_build(const struct btf *targ, struct cand_index **out, struct bp_err *err)
+static void count_names(struct cand_index *idx, struct name_key *keys, __u32 cnt)
 {
-	__u32 cnt = btf__type_cnt(targ), id, next = 0;
-	struct cand_index *idx;
-	size_t i;
-
-	*out = NULL;
-	idx = calloc(1, sizeof(*idx));
-	if (!idx)
-		return bp_err_set(err, ENOMEM, "out of memory for the candidate index");
-	idx->mask = table_size_for(cnt) - 1;
-	idx->slots = calloc(idx->mask + 1, sizeof(*idx->slots));
-	idx->ids = malloc((size_t)cnt * sizeof(*idx->ids));
-	if (!idx->slots || !idx->ids)
-		goto nomem;
+	__u32 id;
 
 	for (id = 1; id < cnt; id++) {
-		const char *name = btf_str(targ, btf__type_by_id(targ, id)->name_off);
+		const char *name = type_name(idx->btf, id);
 		struct name_slot *s;
-		size_t len;
 
-		if (str_empty(name))
+		if (!keys[id].len)
 			continue;
-		len = core_essential_name_len(name);
-		s = find_slot(idx, name, len);
-		if (!s->name) {
-			s->name = name;
-			s->len = (__u32)len;
+		s = find_slot(idx, name, keys[id].len, keys[id].hash);
+		if (!s->rep_id) {
+			s->rep_id = id;
+			s->len = keys[id].len;
 		}
 		s->cnt++;
 	}
+}
+
+static void place_ids(struct cand_index *idx, const struct name_key *keys, __u32 cnt)
+{
+	__u32 id, next = 0;
+	size_t i;
+
+	/* point each run's end, then fill backwards so ids end up ascending */
 	for (i = 0; i <= idx->mask; i++) {
-		idx->slots[i].first = next;
 		next += idx->slots[i].cnt;
+		idx->slots[i].first = next;
 	}
-	for (id = 1; id < cnt; id++) {
-		const char *name = btf_str(targ, btf__type_by_id(targ, id)->name_off);
+	for (id = cnt - 1; id > 0; id--) {
 		struct name_slot *s;
 
-		if (str_empty(name))
+		if (!keys[id].len)
 			continue;
-		s = find_slot(idx, name, core_essential_name_len(name));
-		idx->ids[s->first + s->fill++] = id;
+		s = find_slot(idx, type_name(idx->btf, id), keys[id].len, keys[id].hash);
+		idx->ids[--s->first] = id;
 	}
+}
+
+int cand_index_build(const struct btf *targ, struct cand_index **out, struct bp_err *err)
+{
+	__u32 cnt = btf__type_cnt(targ), id, named = 0;
+	struct name_key *keys;
+	struct cand_index *idx;
+
+	*out = NULL;
+	idx = calloc(1, sizeof(*idx));
+	keys = malloc((size_t)cnt * sizeof(*keys));
+	if (!idx || !keys)
+		goto nomem;
+	idx->btf = targ;
+	for (id = 1; id < cnt; id++) {
+		const char *name = type_name(targ, id);
+
+		keys[id].len = str_empty(name) ? 0 : (__u32)core_essential_name_len(name);
+		keys[id].hash = keys[id].len ? (__u32)XXH3_64bits(name, keys[id].len) : 0;
+		named += keys[id].len != 0;
+	}
+	idx->mask = table_size_for(named) - 1;
+	idx->slots = calloc(idx->mask + 1, sizeof(*idx->slots));
+	idx->ids = malloc(((size_t)named + 1) * sizeof(*idx->ids));
+	if (!idx->slots || !idx->ids)
+		goto nomem;
+	count_names(idx, keys, cnt);
+	place_ids(idx, keys, cnt);
+	free(keys);
 	*out = idx;
 	return 0;
 nomem:
+	free(keys);
 	cand_index_free(idx);
 	return bp_err_set(err, ENOMEM, "out of memory for the candidate index");
 }
@@ -130,8 +167,13 @@ void cand_index_free(struct cand_index *idx)
 const __u32 *cand_index_lookup(const struct cand_index *idx, const char *name,
 			       size_t len, size_t *cnt)
 {
-	const struct name_slot *s = find_slot(idx, name, len);
+	const struct name_slot *s;
 
-	*cnt = s->name ? s->cnt : 0;
-	return s->name ? idx->ids + s->first : NULL;
+	if (!len) {
+		*cnt = 0;
+		return NULL;
+	}
+	s = find_slot(idx, name, len, (__u32)XXH3_64bits(name, len));
+	*cnt = s->rep_id ? s->cnt : 0;
+	return s->rep_id ? idx->ids + s->first : NULL;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -61,6 +62,47 @@ int bp_read_file(const char *path, size_t max_size, void **data, size_t *size,
 out_close:
 	close(fd);
 	return ret;
+}
+
+int bp_view_file(const char *path, size_t max_size, struct bp_file_view *view,
+		 struct bp_err *err)
+{
+	struct stat st;
+	void *map;
+	int fd, ret;
+
+	*view = (struct bp_file_view){ 0 };
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return bp_err_set(err, errno, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (unsigned long long)st.st_size <= max_size) {
+		/* private and read-only: a file truncated under us could still
+		 * fault, which the batch accepts as it accepts any I/O error
+		 */
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+			   fd, 0);
+		if (map != MAP_FAILED) {
+			close(fd);
+			view->map = map;
+			view->data = map;
+			view->size = (size_t)st.st_size;
+			return 0;
+		}
+	}
+	close(fd);
+	/* empty, special or unmappable files: read them (and report limits) */
+	ret = bp_read_file(path, max_size, &view->owned, &view->size, err);
+	view->data = view->owned;
+	return ret;
+}
+
+void bp_unview_file(struct bp_file_view *view)
+{
+	if (view->map)
+		munmap(view->map, view->size);
+	free(view->owned);
+	*view = (struct bp_file_view){ 0 };
 }
 
 static int write_all(int fd, const void *data, size_t size)

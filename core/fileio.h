@@ -14,6 +14,18 @@
 int bp_read_file(const char *path, size_t max_size, void **data, size_t *size,
 		 struct bp_err *err);
 
+/* A read-only view of a whole file: mapped when possible, else read. */
+struct bp_file_view {
+	const void *data;
+	size_t size;
+	void *owned;		/* malloc'ed copy, when not mapped */
+	void *map;		/* mmap base, when mapped */
+};
+
+int bp_view_file(const char *path, size_t max_size, struct bp_file_view *view,
+		 struct bp_err *err);
+void bp_unview_file(struct bp_file_view *view);
+
 /* Write data to path via a temp file in the same directory, fsync, rename.
  * On failure nothing is left at path and the temp file is removed.
  */

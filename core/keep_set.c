@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: MIT
+/* One flag byte per type, plus member bitmaps for the few composites and
+ * enums whose members are kept, found through a per-type slot number.
+ */
 #include <stdlib.h>
 #include <bpf/btf.h>
 
@@ -10,18 +13,21 @@ enum {
 	KEEP_POINTEE = 1 << 2,
 };
 
-struct keep_entry {
-	unsigned char flags;
+struct member_set {
 	__u32 kept;		/* members/enumerators kept */
-	__u32 nbits;		/* size of bits, in members */
-	__u64 *bits;		/* one bit per member/enumerator, lazily */
+	__u32 nbits;		/* members/enumerators of the type */
+	__u64 *bits;
 };
 
 struct keep_set {
 	const struct btf *btf;
 	__u32 cnt;
 	bool oom;
-	struct keep_entry *entries;
+	unsigned char *flags;	/* by type id */
+	__u32 *mslot;		/* by type id: 1 + index into msets, 0 none */
+	struct member_set *msets;
+	__u32 mset_cnt;
+	__u32 mset_cap;
 };
 
 struct keep_set *keep_set_new(const struct btf *btf)
@@ -32,9 +38,10 @@ struct keep_set *keep_set_new(const struct btf *btf)
 		return NULL;
 	ks->btf = btf;
 	ks->cnt = btf__type_cnt(btf);
-	ks->entries = calloc(ks->cnt, sizeof(*ks->entries));
-	if (!ks->entries) {
-		free(ks);
+	ks->flags = calloc(ks->cnt, 1);
+	ks->mslot = calloc(ks->cnt, sizeof(*ks->mslot));
+	if (!ks->flags || !ks->mslot) {
+		keep_set_free(ks);
 		return NULL;
 	}
 	return ks;
@@ -46,9 +53,11 @@ void keep_set_free(struct keep_set *ks)
 
 	if (!ks)
 		return;
-	for (i = 0; i < ks->cnt; i++)
-		free(ks->entries[i].bits);
-	free(ks->entries);
+	for (i = 0; i < ks->mset_cnt; i++)
+		free(ks->msets[i].bits);
+	free(ks->msets);
+	free(ks->flags);
+	free(ks->mslot);
 	free(ks);
 }
 
@@ -57,34 +66,26 @@ bool keep_set_error(const struct keep_set *ks)
 	return ks->oom;
 }
 
-static struct keep_entry *entry(struct keep_set *ks, __u32 id)
+static void set_flags(struct keep_set *ks, __u32 id, unsigned char f)
 {
 	/* id 0 is void: nothing to keep */
-	return id && id < ks->cnt ? &ks->entries[id] : NULL;
+	if (id && id < ks->cnt)
+		ks->flags[id] |= f;
 }
 
 void keep_type(struct keep_set *ks, __u32 id)
 {
-	struct keep_entry *e = entry(ks, id);
-
-	if (e)
-		e->flags |= KEEP_TYPE;
+	set_flags(ks, id, KEEP_TYPE);
 }
 
 void keep_root(struct keep_set *ks, __u32 id)
 {
-	struct keep_entry *e = entry(ks, id);
-
-	if (e)
-		e->flags |= KEEP_TYPE | KEEP_ROOT;
+	set_flags(ks, id, KEEP_TYPE | KEEP_ROOT);
 }
 
 void keep_pointee(struct keep_set *ks, __u32 ptr_id)
 {
-	struct keep_entry *e = entry(ks, ptr_id);
-
-	if (e)
-		e->flags |= KEEP_TYPE | KEEP_POINTEE;
+	set_flags(ks, ptr_id, KEEP_TYPE | KEEP_POINTEE);
 }
 
 static __u16 member_cnt(const struct keep_set *ks, __u32 id)
@@ -96,26 +97,48 @@ static __u16 member_cnt(const struct keep_set *ks, __u32 id)
 	return btf_vlen(t);
 }
 
+static struct member_set *member_set_of(struct keep_set *ks, __u32 id, __u16 vlen)
+{
+	struct member_set *m;
+
+	if (ks->mslot[id])
+		return &ks->msets[ks->mslot[id] - 1];
+	if (ks->mset_cnt == ks->mset_cap) {
+		__u32 cap = ks->mset_cap ? ks->mset_cap * 2 : 64;
+
+		m = realloc(ks->msets, cap * sizeof(*m));
+		if (!m)
+			return NULL;
+		ks->msets = m;
+		ks->mset_cap = cap;
+	}
+	m = &ks->msets[ks->mset_cnt];
+	m->bits = calloc((vlen + 63) / 64, sizeof(*m->bits));
+	if (!m->bits)
+		return NULL;
+	m->kept = 0;
+	m->nbits = vlen;
+	ks->mslot[id] = ++ks->mset_cnt;
+	return m;
+}
+
 void keep_member(struct keep_set *ks, __u32 id, __u32 idx)
 {
-	struct keep_entry *e = entry(ks, id);
 	__u16 vlen = member_cnt(ks, id);
+	struct member_set *m;
 
-	if (!e || idx >= vlen)
+	if (!id || idx >= vlen)
 		return;
-	e->flags |= KEEP_TYPE;
-	if (!e->bits) {
-		e->bits = calloc((vlen + 63) / 64, sizeof(*e->bits));
-		if (!e->bits) {
-			ks->oom = true;
-			return;
-		}
-		e->nbits = vlen;
+	set_flags(ks, id, KEEP_TYPE);
+	m = member_set_of(ks, id, vlen);
+	if (!m) {
+		ks->oom = true;
+		return;
 	}
-	if (e->bits[idx / 64] & (1ULL << (idx % 64)))
+	if (m->bits[idx / 64] & (1ULL << (idx % 64)))
 		return;
-	e->bits[idx / 64] |= 1ULL << (idx % 64);
-	e->kept++;
+	m->bits[idx / 64] |= 1ULL << (idx % 64);
+	m->kept++;
 }
 
 void keep_all_members(struct keep_set *ks, __u32 id)
@@ -134,30 +157,32 @@ void keep_enumerator(struct keep_set *ks, __u32 id, __u32 idx)
 
 bool keep_has_type(const struct keep_set *ks, __u32 id)
 {
-	return id < ks->cnt && (ks->entries[id].flags & KEEP_TYPE);
+	return id < ks->cnt && (ks->flags[id] & KEEP_TYPE);
 }
 
 bool keep_is_root(const struct keep_set *ks, __u32 id)
 {
-	return id < ks->cnt && (ks->entries[id].flags & KEEP_ROOT);
+	return id < ks->cnt && (ks->flags[id] & KEEP_ROOT);
 }
 
 bool keep_has_pointee(const struct keep_set *ks, __u32 ptr_id)
 {
-	return ptr_id < ks->cnt && (ks->entries[ptr_id].flags & KEEP_POINTEE);
+	return ptr_id < ks->cnt && (ks->flags[ptr_id] & KEEP_POINTEE);
 }
 
 bool keep_has_member(const struct keep_set *ks, __u32 id, __u32 idx)
 {
-	const struct keep_entry *e;
+	const struct member_set *m;
 
-	if (id >= ks->cnt)
+	if (id >= ks->cnt || !ks->mslot[id])
 		return false;
-	e = &ks->entries[id];
-	return idx < e->nbits && (e->bits[idx / 64] & (1ULL << (idx % 64)));
+	m = &ks->msets[ks->mslot[id] - 1];
+	return idx < m->nbits && (m->bits[idx / 64] & (1ULL << (idx % 64)));
 }
 
 __u32 keep_member_count(const struct keep_set *ks, __u32 id)
 {
-	return id < ks->cnt ? ks->entries[id].kept : 0;
+	if (id >= ks->cnt || !ks->mslot[id])
+		return 0;
+	return ks->msets[ks->mslot[id] - 1].kept;
 }

@@ -63,14 +63,13 @@ int source_btf_load_mem(const void *data, size_t size, const char *name,
 
 int source_btf_load_file(const char *path, struct btf **out, struct bp_err *err)
 {
-	size_t size;
-	void *data;
+	struct bp_file_view view;
 	int ret;
 
-	ret = bp_read_file(path, BP_MAX_INPUT_FILE, &data, &size, err);
+	ret = bp_view_file(path, BP_MAX_INPUT_FILE, &view, err);
 	if (ret)
 		return ret;
-	ret = source_btf_load_mem(data, size, path, out, err);
-	free(data);
+	ret = source_btf_load_mem(view.data, view.size, path, out, err);
+	bp_unview_file(&view);
 	return ret;
 }
