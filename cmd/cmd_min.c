@@ -12,6 +12,7 @@
 #include "core/bpf_obj.h"
 #include "core/btf_util.h"
 #include "core/cand_index.h"
+#include "core/core_init.h"
 #include "core/fileio.h"
 #include "core/min_job.h"
 #include "core/source_btf.h"
@@ -175,7 +176,7 @@ int cmd_min(int argc, char **argv)
 	ret = parse_args(argc, argv, &o);
 	if (ret >= 0)
 		return ret >= 100 ? EXIT_OK : ret;
-	libbpf_log_init(o.verbose);
+	core_init(o.verbose);
 	objs = calloc((size_t)o.obj_cnt, sizeof(*objs));
 	stats = calloc((size_t)o.obj_cnt, sizeof(*stats));
 	if (!objs || !stats) {

@@ -30,7 +30,13 @@ static int load_local_btf(struct bpf_obj *obj, const struct elf_section *sec,
 		return bp_err_set(err, -ret, "%s: .BTF section is not valid BTF: %s", obj->name,
 				  why[0] ? why : strerror(-ret));
 	}
-	return btf_validate(obj->btf, obj->name, err);
+	ret = btf_validate(obj->btf, obj->name, err);
+	/* libbpf computes the pointer size lazily, writing into the btf: do it
+	 * now, so objects shared by worker threads are only ever read
+	 */
+	if (!ret)
+		btf__pointer_size(obj->btf);
+	return ret;
 }
 
 int bpf_obj_load_mem(const void *data, size_t size, const char *name,

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: MIT
+#include <libelf.h>
+
+#include "core/btf_util.h"
+#include "core/core_init.h"
+
+void core_init(bool verbose)
+{
+	libbpf_log_init(verbose);
+	/* libelf's version handshake is global state: settle it up front */
+	elf_version(EV_CURRENT);
+}
