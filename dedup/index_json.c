@@ -1,0 +1,583 @@
+// SPDX-License-Identifier: MIT
+/* index.json and the coverage report. Every JSON object is built key by key
+ * in the order docs/index-format.md lists; jansson keeps insertion order, so
+ * equal documents dump to equal bytes.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+
+#include "dedup/blob_store.h"
+#include "dedup/hash.h"
+#include "dedup/index_json.h"
+
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
+_Static_assert(sizeof(json_int_t) == sizeof(long long), "json_int_t is long long");
+
+/* Builder state. The first failure sticks and later steps only release
+ * what they are handed, so builders read as plain lists of keys and the
+ * result is checked once.
+ */
+struct jb {
+	const char *what;	/* document name, for messages */
+	struct bp_err *err;
+	int ret;
+};
+
+static void jb_oom(struct jb *b)
+{
+	if (!b->ret)
+		b->ret = bp_err_set(b->err, ENOMEM, "%s: out of memory", b->what);
+}
+
+static json_t *jobj(struct jb *b)
+{
+	json_t *j = b->ret ? NULL : json_object();
+
+	if (!j)
+		jb_oom(b);
+	return j;
+}
+
+static json_t *jarr(struct jb *b)
+{
+	json_t *j = b->ret ? NULL : json_array();
+
+	if (!j)
+		jb_oom(b);
+	return j;
+}
+
+/* json_object_set_new() and json_array_append_new() consume val even when
+ * they fail; so does this.
+ */
+static void put(struct jb *b, json_t *obj, const char *key, json_t *val)
+{
+	if (b->ret) {
+		json_decref(val);
+		return;
+	}
+	if (json_object_set_new(obj, key, val))
+		jb_oom(b);
+}
+
+static void append(struct jb *b, json_t *arr, json_t *val)
+{
+	if (b->ret) {
+		json_decref(val);
+		return;
+	}
+	if (json_array_append_new(arr, val))
+		jb_oom(b);
+}
+
+static json_t *num(struct jb *b, size_t v)
+{
+	json_t *j;
+
+	if (b->ret)
+		return NULL;
+	if (v > LLONG_MAX) {
+		b->ret = bp_err_set(b->err, ERANGE, "%s: %zu does not fit a JSON integer",
+				    b->what, v);
+		return NULL;
+	}
+	j = json_integer((json_int_t)v);
+	if (!j)
+		jb_oom(b);
+	return j;
+}
+
+/* Length of the well-formed UTF-8 sequence at p (the rules jansson checks
+ * strings against: no overlongs, surrogates or code points past U+10FFFF),
+ * 0 when p does not start one.
+ */
+static size_t utf8_seq_len(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		if (p[0] == 0xe0)
+			lo = 0xa0;
+		else if (p[0] == 0xed)
+			hi = 0x9f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		if (p[0] == 0xf0)
+			lo = 0x90;
+		else if (p[0] == 0xf4)
+			hi = 0x8f;
+	} else {
+		return 0;
+	}
+	/* a NUL fails these checks, so nothing past the string is read */
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++) {
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	}
+	return n;
+}
+
+static bool utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	for (; *p; p += n) {
+		n = utf8_seq_len(p);
+		if (!n)
+			return false;
+	}
+	return true;
+}
+
+/* A required string; ctx names the entry in messages. Names and paths are
+ * identities, so bytes JSON cannot carry are an error, not replaced.
+ */
+static json_t *str(struct jb *b, const char *s, const char *ctx, const char *field)
+{
+	json_t *j;
+
+	if (b->ret)
+		return NULL;
+	if (!s) {
+		b->ret = bp_err_set(b->err, EINVAL, "%s: %s: no %s", b->what, ctx, field);
+		return NULL;
+	}
+	j = json_string(s);
+	if (j)
+		return j;
+	if (utf8_valid(s))
+		jb_oom(b);
+	else
+		b->ret = bp_err_set(b->err, EILSEQ, "%s: %s: %s is not valid UTF-8",
+				    b->what, ctx, field);
+	return NULL;
+}
+
+/* Error messages may quote names from the input BTF, which can hold any
+ * bytes; replace what is not UTF-8 with '?' rather than fail the index.
+ */
+static json_t *str_lossy(struct jb *b, const char *s, const char *ctx, const char *field)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, off = 0;
+	char *copy;
+	json_t *j;
+
+	if (b->ret || !s || utf8_valid(s))
+		return str(b, s, ctx, field);
+	copy = malloc(strlen(s) + 1);
+	if (!copy) {
+		jb_oom(b);
+		return NULL;
+	}
+	for (; *p; p += n) {
+		n = utf8_seq_len(p);
+		if (n) {
+			memcpy(copy + off, p, n);
+			off += n;
+		} else {
+			copy[off++] = '?';
+			n = 1;
+		}
+	}
+	copy[off] = '\0';
+	j = str(b, copy, ctx, field);
+	free(copy);
+	return j;
+}
+
+/* A hash field: exactly what bp_hash_hex() prints. */
+static json_t *hash_str(struct jb *b, const char *hex, const char *ctx, const char *field)
+{
+	struct bp_hash h;
+
+	if (b->ret)
+		return NULL;
+	if (bp_hash_parse_hex(hex, &h)) {
+		b->ret = bp_err_set(b->err, EINVAL, "%s: %s: %s is not %d hex digits",
+				    b->what, ctx, field, BP_HASH_HEX_LEN);
+		return NULL;
+	}
+	return str(b, hex, ctx, field);
+}
+
+static const char *kernel_ctx(const struct index_kernel *k)
+{
+	return k->path ? k->path : "kernel";
+}
+
+static bool kernel_ok(const struct index_kernel *k)
+{
+	return k->status && !strcmp(k->status, "ok");
+}
+
+/* Consumers branch on status, so only the two documented values pass. */
+static void check_status(struct jb *b, const struct index_kernel *k)
+{
+	if (b->ret || kernel_ok(k))
+		return;
+	if (!k->status || strcmp(k->status, "failed"))
+		b->ret = bp_err_set(b->err, EINVAL, "%s: %s: status is '%s', not 'ok' or 'failed'",
+				    b->what, kernel_ctx(k), k->status ? k->status : "(none)");
+}
+
+static json_t *counts_json(struct jb *b, size_t resolved, size_t unresolved, size_t rejected)
+{
+	json_t *j = jobj(b);
+
+	put(b, j, "resolved", num(b, resolved));
+	put(b, j, "unresolved", num(b, unresolved));
+	put(b, j, "rejected", num(b, rejected));
+	return j;
+}
+
+static json_t *index_object_json(struct jb *b, const struct index_object *o)
+{
+	const char *ctx = o->name ? o->name : "object";
+	json_t *j = jobj(b);
+
+	put(b, j, "name", str(b, o->name, ctx, "name"));
+	put(b, j, "arch", o->arch ? str(b, o->arch, ctx, "arch") : json_null());
+	put(b, j, "xxh128", hash_str(b, o->hash, ctx, "xxh128"));
+	put(b, j, "relocations", num(b, o->relocations));
+	return j;
+}
+
+static json_t *index_kernel_json(struct jb *b, const struct index_kernel *k)
+{
+	const char *ctx = kernel_ctx(k);
+	json_t *j;
+
+	check_status(b, k);
+	j = jobj(b);
+	put(b, j, "path", str(b, k->path, ctx, "path"));
+	put(b, j, "source", str(b, k->source, ctx, "source"));
+	put(b, j, "distro", str(b, k->distro, ctx, "distro"));
+	put(b, j, "version", str(b, k->version, ctx, "version"));
+	put(b, j, "arch", str(b, k->arch, ctx, "arch"));
+	put(b, j, "release", str(b, k->release, ctx, "release"));
+	put(b, j, "status", str(b, k->status, ctx, "status"));
+	if (kernel_ok(k))
+		put(b, j, "blob", hash_str(b, k->blob, ctx, "blob"));
+	else
+		put(b, j, "error", str_lossy(b, k->error, ctx, "error"));
+	put(b, j, "size", num(b, k->size));
+	/* no hash when the input could not be read at all */
+	put(b, j, "source_xxh128",
+	    k->source_hash[0] ? hash_str(b, k->source_hash, ctx, "source_xxh128") : json_null());
+	if (k->link)
+		put(b, j, "link", str(b, k->link, ctx, "link"));
+	put(b, j, "relocations", counts_json(b, k->resolved, k->unresolved, k->rejected));
+	return j;
+}
+
+static json_t *summary_json(struct jb *b, const struct index_doc *doc)
+{
+	size_t i, ok = 0, bytes = 0;
+	struct blob_store *store;
+	const char *first;
+	struct bp_hash h;
+	json_t *j;
+
+	if (b->ret)
+		return NULL;
+	store = blob_store_new();
+	if (!store) {
+		jb_oom(b);
+		return NULL;
+	}
+	for (i = 0; i < doc->kernel_cnt && !b->ret; i++) {
+		const struct index_kernel *k = &doc->kernels[i];
+
+		if (!kernel_ok(k))
+			continue;
+		ok++;
+		/* blob was validated when the kernel entry was built */
+		bp_hash_parse_hex(k->blob, &h);
+		if (blob_store_add(store, &h, k->path, &first)) {
+			jb_oom(b);
+		} else if (!first) {
+			if (k->size > SIZE_MAX - bytes)
+				b->ret = bp_err_set(b->err, ERANGE, "%s: output size overflows",
+						    b->what);
+			bytes += k->size;
+		}
+	}
+	j = jobj(b);
+	put(b, j, "kernels", num(b, doc->kernel_cnt));
+	put(b, j, "ok", num(b, ok));
+	put(b, j, "failed", num(b, doc->kernel_cnt - ok));
+	put(b, j, "unique_blobs", num(b, blob_store_unique(store)));
+	put(b, j, "bytes_out", num(b, bytes));
+	blob_store_free(store);
+	return j;
+}
+
+/* json_dump_callback() sink: a growing, always NUL-terminated buffer. */
+struct sbuf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+static int sbuf_append(const char *buf, size_t size, void *ctx)
+{
+	struct sbuf *sb = ctx;
+	size_t cap;
+	char *data;
+
+	if (size >= SIZE_MAX / 2 - sb->len)
+		return -1;
+	if (sb->len + size + 1 > sb->cap) {
+		cap = sb->cap ? sb->cap : 4096;
+		while (cap < sb->len + size + 1)
+			cap *= 2;
+		data = realloc(sb->data, cap);
+		if (!data)
+			return -1;
+		sb->data = data;
+		sb->cap = cap;
+	}
+	memcpy(sb->data + sb->len, buf, size);
+	sb->len += size;
+	sb->data[sb->len] = '\0';
+	return 0;
+}
+
+/* Dump root (consumed) with a trailing newline into *out. */
+static int finish(struct jb *b, json_t *root, char **out)
+{
+	struct sbuf sb = { 0 };
+
+	if (!b->ret && (json_dump_callback(root, sbuf_append, &sb, DUMP_FLAGS) ||
+			sbuf_append("\n", 1, &sb)))
+		jb_oom(b);
+	json_decref(root);
+	if (b->ret) {
+		free(sb.data);
+		return b->ret;
+	}
+	*out = sb.data;
+	return 0;
+}
+
+int index_json_render(const struct index_doc *doc, char **out, struct bp_err *err)
+{
+	struct jb b = { .what = "index.json", .err = err };
+	json_t *root, *objects, *kernels;
+	size_t i;
+
+	*out = NULL;
+	root = jobj(&b);
+	put(&b, root, "format", num(&b, BTFPACK_INDEX_FORMAT));
+	if (!b.ret && !doc->btfpack_version)
+		b.ret = bp_err_set(err, EINVAL, "index.json: no btfpack version");
+	put(&b, root, "generator",
+	    b.ret ? NULL : json_sprintf("btfpack %s", doc->btfpack_version));
+	put(&b, root, "dedup", str(&b, doc->dedup, "bundle", "dedup mode"));
+
+	objects = jarr(&b);
+	for (i = 0; i < doc->obj_cnt && !b.ret; i++)
+		append(&b, objects, index_object_json(&b, &doc->objects[i]));
+	put(&b, root, "objects", objects);
+
+	kernels = jarr(&b);
+	for (i = 0; i < doc->kernel_cnt && !b.ret; i++)
+		append(&b, kernels, index_kernel_json(&b, &doc->kernels[i]));
+	put(&b, root, "kernels", kernels);
+
+	put(&b, root, "summary", summary_json(&b, doc));
+	return finish(&b, root, out);
+}
+
+static json_t *report_kernel_json(struct jb *b, const struct index_doc *doc,
+				  const struct index_kernel *k)
+{
+	const char *ctx = kernel_ctx(k);
+	json_t *j, *objects;
+	size_t i;
+
+	check_status(b, k);
+	j = jobj(b);
+	put(b, j, "path", str(b, k->path, ctx, "path"));
+	put(b, j, "status", str(b, k->status, ctx, "status"));
+	if (!kernel_ok(k))
+		put(b, j, "error", str_lossy(b, k->error, ctx, "error"));
+	/* no coverage: the kernel failed before the engine ran */
+	if (!k->coverage)
+		return j;
+	objects = jarr(b);
+	for (i = 0; i < doc->obj_cnt && !b->ret; i++) {
+		const struct index_object *o = &doc->objects[i];
+		const struct index_coverage *c = &k->coverage[i];
+		json_t *oj = jobj(b);
+
+		put(b, oj, "name", str(b, o->name, "object", "name"));
+		put(b, oj, "resolved", num(b, c->resolved));
+		put(b, oj, "unresolved", num(b, c->unresolved));
+		put(b, oj, "rejected", num(b, c->rejected));
+		append(b, objects, oj);
+	}
+	put(b, j, "objects", objects);
+	return j;
+}
+
+int report_json_render(const struct index_doc *doc, char **out, struct bp_err *err)
+{
+	struct jb b = { .what = "report", .err = err };
+	json_t *root, *objects, *kernels;
+	size_t i;
+
+	*out = NULL;
+	root = jobj(&b);
+	put(&b, root, "format", num(&b, BTFPACK_REPORT_FORMAT));
+	objects = jarr(&b);
+	for (i = 0; i < doc->obj_cnt && !b.ret; i++)
+		append(&b, objects, str(&b, doc->objects[i].name, "object", "name"));
+	put(&b, root, "objects", objects);
+	kernels = jarr(&b);
+	for (i = 0; i < doc->kernel_cnt && !b.ret; i++)
+		append(&b, kernels, report_kernel_json(&b, doc, &doc->kernels[i]));
+	put(&b, root, "kernels", kernels);
+	return finish(&b, root, out);
+}
+
+/* The table. */
+
+#define CELL_MAX 96
+#define COL_GAP "  "
+
+static bool has_suffix(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len > n && !memcmp(s + len - n, suffix, n);
+}
+
+/* Column title: base name without ".bpf.o" (or ".o"). */
+static const char *obj_title(const char *name, int *len)
+{
+	const char *base;
+	size_t n;
+
+	if (!name)
+		name = "?";
+	base = strrchr(name, '/');
+	base = base ? base + 1 : name;
+	n = strlen(base);
+	if (has_suffix(base, n, ".bpf.o"))
+		n -= strlen(".bpf.o");
+	else if (has_suffix(base, n, ".o"))
+		n -= strlen(".o");
+	*len = n > INT_MAX ? INT_MAX : (int)n;
+	return base;
+}
+
+/* Objects built for another architecture were not run on this kernel. */
+static bool obj_applies(const struct index_object *o, const struct index_kernel *k)
+{
+	return !o->arch || !k->arch || !strcmp(o->arch, k->arch);
+}
+
+/* "resolved/total", then " !N" for unresolved and " xN" for rejected. */
+static int cell_text(char *buf, const struct index_object *o, const struct index_kernel *k,
+		     size_t i)
+{
+	const struct index_coverage *c;
+	int n;
+
+	if (!k->coverage || !obj_applies(o, k))
+		return snprintf(buf, CELL_MAX, "-");
+	c = &k->coverage[i];
+	n = snprintf(buf, CELL_MAX, "%zu/%zu", c->resolved,
+		     c->resolved + c->unresolved + c->rejected);
+	if (c->unresolved)
+		n += snprintf(buf + n, CELL_MAX - n, " !%zu", c->unresolved);
+	if (c->rejected)
+		n += snprintf(buf + n, CELL_MAX - n, " x%zu", c->rejected);
+	return n;
+}
+
+static int str_width(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+int report_table_write(const struct index_doc *doc, FILE *out)
+{
+	static const char kernel_title[] = "KERNEL";
+	int path_w = str_width(kernel_title), n, *col_w;
+	size_t i, j, ok = 0;
+	char cell[CELL_MAX];
+	const char *title;
+
+	col_w = calloc(doc->obj_cnt ? doc->obj_cnt : 1, sizeof(*col_w));
+	if (!col_w)
+		return -ENOMEM;
+	for (j = 0; j < doc->obj_cnt; j++)
+		obj_title(doc->objects[j].name, &col_w[j]);
+	for (i = 0; i < doc->kernel_cnt; i++) {
+		const struct index_kernel *k = &doc->kernels[i];
+
+		n = str_width(kernel_ctx(k));
+		if (n > path_w)
+			path_w = n;
+		/* a failed row has one free-form cell that ends the line */
+		if (!kernel_ok(k))
+			continue;
+		ok++;
+		for (j = 0; j < doc->obj_cnt; j++) {
+			n = cell_text(cell, &doc->objects[j], k, j);
+			if (n > col_w[j])
+				col_w[j] = n;
+		}
+	}
+
+	/* rows are padded to the column widths except the last cell, so no
+	 * line ends in blanks
+	 */
+	fprintf(out, "%-*s", doc->obj_cnt ? path_w : 0, kernel_title);
+	for (j = 0; j < doc->obj_cnt; j++) {
+		title = obj_title(doc->objects[j].name, &n);
+		fprintf(out, COL_GAP "%-*.*s", j + 1 < doc->obj_cnt ? col_w[j] : 0, n, title);
+	}
+	fputc('\n', out);
+	for (i = 0; i < doc->kernel_cnt; i++) {
+		const struct index_kernel *k = &doc->kernels[i];
+
+		if (!kernel_ok(k)) {
+			fprintf(out, "%-*s" COL_GAP "FAILED%s%s\n", path_w, kernel_ctx(k),
+				k->error ? ": " : "", k->error ? k->error : "");
+			continue;
+		}
+		fprintf(out, "%-*s", doc->obj_cnt ? path_w : 0, kernel_ctx(k));
+		for (j = 0; j < doc->obj_cnt; j++) {
+			cell_text(cell, &doc->objects[j], k, j);
+			fprintf(out, COL_GAP "%-*s", j + 1 < doc->obj_cnt ? col_w[j] : 0, cell);
+		}
+		fputc('\n', out);
+	}
+	fprintf(out, "\nlegend: resolved/total CO-RE relocations; !N: N unresolved "
+		"(instruction poisoned); xN: N rejected (object fails to load); -: not run\n");
+	fprintf(out, "%zu kernels: %zu ok, %zu failed\n", doc->kernel_cnt, ok,
+		doc->kernel_cnt - ok);
+	free(col_w);
+	return ferror(out) ? -EIO : 0;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* index.json (bundle catalogue) and the coverage report, rendered with
+ * jansson, keys in a fixed order, so equal inputs give equal bytes. The
+ * layouts are specified in docs/index-format.md.
+ */
+#ifndef BTFPACK_DEDUP_INDEX_JSON_H
+#define BTFPACK_DEDUP_INDEX_JSON_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "core/error.h"
+
+#define BTFPACK_INDEX_FORMAT 1
+#define BTFPACK_REPORT_FORMAT 1
+
+struct index_object {
+	const char *name;	/* as given on the command line, or relative to --obj DIR */
+	const char *arch;	/* NULL: all architectures (--obj), else --obj-arch's */
+	char hash[33];		/* xxh128 of the object file */
+	size_t relocations;	/* CO-RE records */
+};
+
+/* Per kernel x object outcome of the engine. */
+struct index_coverage {
+	size_t resolved;
+	size_t unresolved;
+	size_t rejected;
+};
+
+struct index_kernel {
+	const char *path;	/* bundle path: <distro>/<version>/<arch>/<kernel>.btf */
+	const char *source;	/* input path relative to the hub root */
+	const char *distro;
+	const char *version;
+	const char *arch;
+	const char *release;	/* <kernel>, the file name without .btf... */
+	const char *status;	/* "ok" or "failed" (anything else is -EINVAL) */
+	const char *error;	/* NULL when ok; required when failed */
+	char blob[33];		/* xxh128 of the minimized BTF ("" when failed) */
+	size_t size;		/* minimized BTF bytes */
+	char source_hash[33];	/* xxh128 of the input file as stored ("": unread, null) */
+	const char *link;	/* dedup: bundle path it links to, or NULL */
+	size_t resolved;	/* totals over objects */
+	size_t unresolved;
+	size_t rejected;
+	const struct index_coverage *coverage; /* obj_cnt entries, or NULL */
+};
+
+struct index_doc {
+	const char *btfpack_version;
+	const char *dedup;	/* "symlink", "hardlink", "index", "none" */
+	const struct index_object *objects;
+	size_t obj_cnt;
+	const struct index_kernel *kernels;
+	size_t kernel_cnt;
+};
+
+/* Render index.json into a malloc'ed, NUL-terminated string ending in a
+ * newline. Hash fields must be 32 lowercase hex digits and names/paths
+ * valid UTF-8 (else -EINVAL/-EILSEQ); bytes of error messages that are not
+ * UTF-8 become '?'. On error *out is NULL.
+ */
+int index_json_render(const struct index_doc *doc, char **out, struct bp_err *err);
+
+/* The coverage report: JSON (kernel x object counts) or a readable table.
+ * The table marks objects whose arch differs from the kernel's, and ok
+ * kernels without coverage, with "-". Returns 0, -ENOMEM, or -EIO when
+ * writing to out failed.
+ */
+int report_json_render(const struct index_doc *doc, char **out, struct bp_err *err);
+int report_table_write(const struct index_doc *doc, FILE *out);
+
+#endif
