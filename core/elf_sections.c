@@ -11,6 +11,23 @@ bool elf_is_elf(const void *data, size_t size)
 	return size >= SELFMAG && memcmp(data, ELFMAG, SELFMAG) == 0;
 }
 
+/* The table the header describes (e_shnum entries, or at least entry 0 that
+ * holds the count when e_shnum overflows) must lie inside the file, and
+ * libelf must have seen all of it.
+ */
+static bool section_table_fits(const GElf_Ehdr *ehdr, size_t shnum, size_t size)
+{
+	size_t want = ehdr->e_shnum ? ehdr->e_shnum : 1;
+
+	if (!ehdr->e_shoff)
+		return shnum == 0;
+	if (ehdr->e_shoff > size || ehdr->e_shentsize < sizeof(Elf32_Shdr))
+		return false;
+	if (want > (size - ehdr->e_shoff) / ehdr->e_shentsize)
+		return false;
+	return !ehdr->e_shnum || shnum == ehdr->e_shnum;
+}
+
 static int match_section(const void *image, size_t size, const char *name,
 			 const GElf_Shdr *sh, const char *sec_name,
 			 struct elf_section *secs, size_t sec_cnt, struct bp_err *err)
@@ -40,7 +57,7 @@ int elf_find_sections(const void *image, size_t size, const char *name,
 		      struct bp_err *err)
 {
 	Elf_Scn *scn = NULL;
-	size_t shstrndx, i;
+	size_t shstrndx, shnum, i;
 	GElf_Ehdr ehdr;
 	Elf *elf;
 	int ret = 0;
@@ -60,6 +77,16 @@ int elf_find_sections(const void *image, size_t size, const char *name,
 				  elf_errmsg(-1));
 	if (!gelf_getehdr(elf, &ehdr) || elf_getshdrstrndx(elf, &shstrndx)) {
 		ret = bp_err_set(err, EINVAL, "%s: corrupt ELF header: %s", name, elf_errmsg(-1));
+		goto out;
+	}
+	/* libelf quietly shows no sections when the table lies past the end:
+	 * a truncated file must not pass as an object without BTF
+	 */
+	if (elf_getshdrnum(elf, &shnum) ||
+	    !section_table_fits(&ehdr, shnum, size)) {
+		ret = bp_err_set(err, EINVAL,
+				 "%s: section header table lies outside the %zu-byte file (truncated?)",
+				 name, size);
 		goto out;
 	}
 	*big_endian = ehdr.e_ident[EI_DATA] == ELFDATA2MSB;

@@ -221,6 +221,26 @@ run_bp min "$SRC" "$D/out.btf" "$WORK/garbage.bpf.o"
 expect_rc 1 "OBJ that is not ELF" || true
 expect_dir "$D" "" "OBJ that is not ELF: no OUT, no temporary file"
 
+# truncated and damaged inputs: one line naming the file, exit 1, no OUT
+obj_size=$(stat -c %s "$OBJ")
+head -c $((obj_size / 2)) "$OBJ" > "$WORK/truncated.bpf.o"
+D=$(new_outdir)
+expect_error "truncated OBJ" "$WORK/truncated.bpf.o" -- min "$SRC" "$D/out.btf" "$WORK/truncated.bpf.o"
+expect_dir "$D" "" "truncated OBJ: no OUT, no temporary file"
+
+src_size=$(stat -c %s "$SRC")
+head -c $((src_size / 2)) "$SRC" > "$WORK/truncated.btf"
+D=$(new_outdir)
+expect_error "truncated SRC" "$WORK/truncated.btf" -- min "$WORK/truncated.btf" "$D/out.btf" "$OBJ"
+expect_dir "$D" "" "truncated SRC: no OUT, no temporary file"
+
+# a BTF header whose type section claims more bytes than the file has
+cp "$SRC" "$WORK/lying.btf"
+printf '\377\377\377\177' | dd of="$WORK/lying.btf" bs=1 seek=12 conv=notrunc status=none
+D=$(new_outdir)
+expect_error "SRC with lying section sizes" "$WORK/lying.btf" -- min "$WORK/lying.btf" "$D/out.btf" "$OBJ"
+expect_dir "$D" "" "SRC with lying section sizes: no OUT, no temporary file"
+
 # a failure must leave an existing OUT as it was
 D=$(new_outdir)
 printf 'previous\n' > "$D/out.btf"
