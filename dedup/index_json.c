@@ -575,7 +575,7 @@ int report_table_write(const struct index_doc *doc, FILE *out)
 		fputc('\n', out);
 	}
 	fprintf(out, "\nlegend: resolved/total CO-RE relocations; !N: N unresolved "
-		"(instruction poisoned); xN: N rejected (object fails to load); -: not run\n");
+		"(no target in this kernel); xN: N rejected (object fails to load); -: not run\n");
 	fprintf(out, "%zu kernels: %zu ok, %zu failed\n", doc->kernel_cnt, ok,
 		doc->kernel_cnt - ok);
 	free(col_w);

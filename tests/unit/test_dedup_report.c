@@ -170,7 +170,7 @@ static char *table_of(const struct index_doc *d)
 }
 
 #define LEGEND "legend: resolved/total CO-RE relocations; !N: N unresolved " \
-	"(instruction poisoned); xN: N rejected (object fails to load); -: not run\n"
+	"(no target in this kernel); xN: N rejected (object fails to load); -: not run\n"
 
 /* Columns fit their widest cell, titles drop directories and ".bpf.o"/".o",
  * objects for another arch show "-", rows carry no trailing blanks.
