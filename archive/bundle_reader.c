@@ -1,0 +1,868 @@
+// SPDX-License-Identifier: MIT
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <archive.h>
+#include <archive_entry.h>
+#include <jansson.h>
+
+#include "archive/archive_priv.h"
+#include "archive/bundle_reader.h"
+#include "core/fileio.h"
+
+#define INDEX_JSON "index.json"
+#define BLOB_HEX_LEN 32
+
+/* ---- tar bundles ---- */
+
+/* Called with each entry's metadata (data NULL); tar_entry_data() reads the
+ * data of the current entry. ordinal counts every header, so a later walk
+ * can find the same entry again.
+ */
+typedef int (*tar_fn)(void *ctx, struct archive *a, const struct bundle_entry *e,
+		      size_t ordinal, struct bp_err *err);
+
+/* Normalized copy of an entry name: no leading "./", no trailing '/'. */
+static int norm_name(const char *bundle, const char *raw, char **buf, size_t *cap,
+		     struct bp_err *err)
+{
+	const char *p = ar_skip_dot_slash(raw);
+	size_t n = strlen(p);
+	char *nb;
+
+	while (n && p[n - 1] == '/')
+		n--;
+	if (n + 1 > *cap) {
+		nb = realloc(*buf, n + 1);
+		if (!nb)
+			return bp_err_set(err, ENOMEM, "%s: out of memory", bundle);
+		*buf = nb;
+		*cap = n + 1;
+	}
+	memcpy(*buf, p, n);
+	(*buf)[n] = '\0';
+	if (!ar_path_is_safe(*buf))
+		return bp_err_set(err, EINVAL, "%s: entry %s: absolute path or \"..\" component",
+				  bundle, raw);
+	return 0;
+}
+
+static int tar_entry_data(struct archive *a, const char *bundle, const char *entry,
+			  void **data, size_t *size, struct bp_err *err)
+{
+	int ret = ar_read_data_capped(a, BP_MAX_INPUT_FILE, data, size);
+
+	if (ret == -EFBIG)
+		return bp_err_set(err, EFBIG, "%s: entry %s is above the %lu-byte limit", bundle,
+				  entry, BP_MAX_INPUT_FILE);
+	if (ret == -ENOMEM)
+		return bp_err_set(err, ENOMEM, "%s: out of memory reading %s", bundle, entry);
+	if (ret)
+		return bp_err_set(err, EBADMSG, "%s: corrupt or truncated bundle at %s: %s",
+				  bundle, entry, ar_errstr(a));
+	return 0;
+}
+
+static int tar_walk(const char *bundle, tar_fn fn, void *ctx, struct bp_err *err)
+{
+	char *name = NULL, *target = NULL;
+	size_t name_cap = 0, target_cap = 0, ordinal;
+	struct archive_entry *ae;
+	struct bundle_entry e;
+	const char *raw;
+	struct archive *a;
+	int ret = 0, r;
+
+	a = archive_read_new();
+	if (!a)
+		return bp_err_set(err, ENOMEM, "%s: out of memory", bundle);
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_filename(a, bundle, 64 * 1024) != ARCHIVE_OK) {
+		ret = bp_err_set(err, EBADMSG, "%s: cannot read bundle: %s", bundle,
+				 ar_errstr(a));
+		goto out;
+	}
+	for (ordinal = 0;; ordinal++) {
+		r = archive_read_next_header(a, &ae);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			ret = bp_err_set(err, EBADMSG, "%s: corrupt or truncated bundle: %s",
+					 bundle, ar_errstr(a));
+			break;
+		}
+		raw = ar_entry_path(ae);
+		if (!raw) {
+			ret = bp_err_set(err, EILSEQ, "%s: entry with an unreadable name", bundle);
+			break;
+		}
+		ret = norm_name(bundle, raw, &name, &name_cap, err);
+		if (ret)
+			break;
+		if (!*name)
+			continue;	/* "./" itself */
+		e = (struct bundle_entry){ .path = name };
+		if (archive_entry_hardlink(ae)) {
+			ret = norm_name(bundle, archive_entry_hardlink(ae), &target,
+					&target_cap, err);
+			if (ret)
+				break;
+			e.type = BUNDLE_ENTRY_HARDLINK;
+			e.link_target = target;
+		} else if (archive_entry_filetype(ae) == AE_IFREG) {
+			e.type = BUNDLE_ENTRY_FILE;
+		} else if (archive_entry_filetype(ae) == AE_IFDIR) {
+			e.type = BUNDLE_ENTRY_DIR;
+		} else if (archive_entry_filetype(ae) == AE_IFLNK) {
+			e.type = BUNDLE_ENTRY_SYMLINK;
+			e.link_target = archive_entry_symlink(ae);
+			if (!e.link_target)
+				e.link_target = archive_entry_symlink_utf8(ae);
+			if (!e.link_target) {
+				ret = bp_err_set(err, EILSEQ, "%s: symlink %s: unreadable target",
+						 bundle, name);
+				break;
+			}
+		} else {
+			continue;	/* devices and fifos have no place in a bundle */
+		}
+		ret = fn(ctx, a, &e, ordinal, err);
+		if (ret)
+			break;
+	}
+out:
+	archive_read_free(a);
+	free(name);
+	free(target);
+	return ret;
+}
+
+struct read_adapter {
+	const char *bundle;
+	bundle_entry_fn fn;
+	void *ctx;
+};
+
+static int read_adapter_fn(void *ctx, struct archive *a, const struct bundle_entry *e0,
+			   size_t ordinal, struct bp_err *err)
+{
+	struct read_adapter *ra = ctx;
+	struct bundle_entry e = *e0;
+	void *data = NULL;
+	int ret;
+
+	(void)ordinal;
+	if (e.type == BUNDLE_ENTRY_FILE) {
+		ret = tar_entry_data(a, ra->bundle, e.path, &data, &e.size, err);
+		if (ret)
+			return ret;
+		e.data = data;
+	}
+	ret = ra->fn(ra->ctx, &e);
+	free(data);
+	return ret;
+}
+
+/* ---- directory bundles ---- */
+
+struct inode_seen {
+	dev_t dev;
+	ino_t ino;
+	char *path;
+};
+
+struct dir_walk {
+	const char *root;
+	bundle_entry_fn fn;
+	void *ctx;
+	struct bp_err *err;
+	struct inode_seen *inodes;	/* files with more than one link */
+	size_t inode_cnt, inode_cap;
+};
+
+static int cmp_dirent(const struct dirent **a, const struct dirent **b)
+{
+	/* bytes, not the locale's collation: the same order everywhere */
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int not_dots(const struct dirent *d)
+{
+	return strcmp(d->d_name, ".") && strcmp(d->d_name, "..");
+}
+
+static char *join(const char *a, const char *b)
+{
+	char *s;
+
+	if (asprintf(&s, "%s/%s", a, b) < 0)
+		return NULL;
+	return s;
+}
+
+/* Read a symlink's target into a malloc'ed string. */
+static int read_link(const char *full, size_t hint, char **out)
+{
+	size_t cap = hint ? hint + 1 : 256;
+	ssize_t n;
+	char *buf;
+
+	for (;;) {
+		buf = malloc(cap);
+		if (!buf)
+			return -ENOMEM;
+		n = readlink(full, buf, cap);
+		if (n < 0) {
+			free(buf);
+			return -errno;
+		}
+		if ((size_t)n < cap) {
+			buf[n] = '\0';
+			*out = buf;
+			return 0;
+		}
+		/* changed under us: retry larger */
+		free(buf);
+		if (cap > 1024 * 1024)
+			return -ENAMETOOLONG;
+		cap *= 2;
+	}
+}
+
+/* First path seen with this inode, or NULL after recording rel for it. */
+static int inode_first(struct dir_walk *dw, const struct stat *st, const char *rel,
+		       const char **first)
+{
+	struct inode_seen *n;
+	size_t i;
+
+	*first = NULL;
+	for (i = 0; i < dw->inode_cnt; i++) {
+		if (dw->inodes[i].dev == st->st_dev && dw->inodes[i].ino == st->st_ino) {
+			*first = dw->inodes[i].path;
+			return 0;
+		}
+	}
+	if (dw->inode_cnt == dw->inode_cap) {
+		size_t cap = dw->inode_cap ? dw->inode_cap * 2 : 16;
+
+		n = realloc(dw->inodes, cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		dw->inodes = n;
+		dw->inode_cap = cap;
+	}
+	n = &dw->inodes[dw->inode_cnt];
+	n->path = strdup(rel);
+	if (!n->path)
+		return -ENOMEM;
+	n->dev = st->st_dev;
+	n->ino = st->st_ino;
+	dw->inode_cnt++;
+	return 0;
+}
+
+static int dir_walk_one(struct dir_walk *dw, const char *rel, const char *full);
+
+static int dir_walk_dir(struct dir_walk *dw, const char *rel, const char *full)
+{
+	struct dirent **names;
+	char *crel, *cfull;
+	int n, i, ret = 0;
+
+	n = scandir(full, &names, not_dots, cmp_dirent);
+	if (n < 0)
+		return bp_err_set(dw->err, errno, "%s: cannot list %s: %s", dw->root,
+				  rel ? rel : ".", strerror(errno));
+	for (i = 0; i < n; i++) {
+		if (!ret) {
+			crel = rel ? join(rel, names[i]->d_name) : strdup(names[i]->d_name);
+			cfull = join(full, names[i]->d_name);
+			if (!crel || !cfull)
+				ret = bp_err_set(dw->err, ENOMEM, "%s: out of memory", dw->root);
+			else
+				ret = dir_walk_one(dw, crel, cfull);
+			free(crel);
+			free(cfull);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}
+
+static int dir_walk_one(struct dir_walk *dw, const char *rel, const char *full)
+{
+	struct bundle_entry e = { .path = rel };
+	char *target = NULL;
+	void *data = NULL;
+	const char *first;
+	struct stat st;
+	int ret;
+
+	if (lstat(full, &st) < 0)
+		return bp_err_set(dw->err, errno, "%s: cannot stat %s: %s", dw->root, rel,
+				  strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		e.type = BUNDLE_ENTRY_DIR;
+		ret = dw->fn(dw->ctx, &e);
+		return ret ? ret : dir_walk_dir(dw, rel, full);
+	}
+	if (S_ISLNK(st.st_mode)) {
+		ret = read_link(full, (size_t)st.st_size, &target);
+		if (ret)
+			return bp_err_set(dw->err, -ret, "%s: cannot read symlink %s: %s",
+					  dw->root, rel, strerror(-ret));
+		e.type = BUNDLE_ENTRY_SYMLINK;
+		e.link_target = target;
+		ret = dw->fn(dw->ctx, &e);
+		free(target);
+		return ret;
+	}
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	if (st.st_nlink > 1) {
+		if (inode_first(dw, &st, rel, &first))
+			return bp_err_set(dw->err, ENOMEM, "%s: out of memory", dw->root);
+		if (first) {
+			e.type = BUNDLE_ENTRY_HARDLINK;
+			e.link_target = first;
+			return dw->fn(dw->ctx, &e);
+		}
+	}
+	ret = bp_read_file(full, BP_MAX_INPUT_FILE, &data, &e.size, dw->err);
+	if (ret)
+		return ret;
+	e.type = BUNDLE_ENTRY_FILE;
+	e.data = data;
+	ret = dw->fn(dw->ctx, &e);
+	free(data);
+	return ret;
+}
+
+static int dir_walk(const char *root, bundle_entry_fn fn, void *ctx, struct bp_err *err)
+{
+	struct dir_walk dw = { .root = root, .fn = fn, .ctx = ctx, .err = err };
+	size_t i;
+	int ret;
+
+	ret = dir_walk_dir(&dw, NULL, root);
+	for (i = 0; i < dw.inode_cnt; i++)
+		free(dw.inodes[i].path);
+	free(dw.inodes);
+	return ret;
+}
+
+int bundle_read(const char *path, bundle_entry_fn fn, void *ctx, struct bp_err *err)
+{
+	struct read_adapter ra = { .bundle = path, .fn = fn, .ctx = ctx };
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return bp_err_set(err, errno, "%s: cannot stat: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return dir_walk(path, fn, ctx, err);
+	if (!S_ISREG(st.st_mode))
+		return bp_err_set(err, EINVAL, "%s: neither a directory nor a tar file", path);
+	return tar_walk(path, read_adapter_fn, &ra, err);
+}
+
+/* ---- lookup ---- */
+
+struct node {
+	char *path;
+	char *target;
+	enum bundle_entry_type type;
+	size_t ordinal;
+};
+
+struct lookup {
+	const char *bundle;
+	bool is_dir;
+	/* tar: every entry, sorted by path, the last of duplicates kept */
+	struct node *nodes;
+	size_t cnt, cap;
+	void *index;		/* tar: index.json's bytes, read on the way */
+	size_t index_size;
+	bool have_index;
+	char *scratch;		/* dir: the last symlink target read */
+};
+
+static int collect_fn(void *ctx, struct archive *a, const struct bundle_entry *e,
+		      size_t ordinal, struct bp_err *err)
+{
+	struct lookup *lk = ctx;
+	struct node *n;
+	int ret;
+
+	if (lk->cnt == lk->cap) {
+		size_t cap = lk->cap ? lk->cap * 2 : 64;
+
+		n = realloc(lk->nodes, cap * sizeof(*n));
+		if (!n)
+			return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+		lk->nodes = n;
+		lk->cap = cap;
+	}
+	n = &lk->nodes[lk->cnt];
+	*n = (struct node){ .type = e->type, .ordinal = ordinal };
+	n->path = strdup(e->path);
+	n->target = e->link_target ? strdup(e->link_target) : NULL;
+	lk->cnt++;
+	if (!n->path || (e->link_target && !n->target))
+		return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+	/* small and needed by index lookups: saves a second pass */
+	if (e->type == BUNDLE_ENTRY_FILE && !strcmp(e->path, INDEX_JSON)) {
+		free(lk->index);
+		lk->index = NULL;
+		lk->have_index = false;
+		ret = tar_entry_data(a, lk->bundle, e->path, &lk->index, &lk->index_size, err);
+		if (ret)
+			return ret;
+		lk->have_index = true;
+	}
+	return 0;
+}
+
+static int cmp_node(const void *a, const void *b)
+{
+	const struct node *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	return x->ordinal < y->ordinal ? -1 : x->ordinal > y->ordinal;
+}
+
+static void sort_nodes(struct lookup *lk)
+{
+	size_t i, out = 0;
+
+	qsort(lk->nodes, lk->cnt, sizeof(*lk->nodes), cmp_node);
+	/* as on extraction, a later entry replaces an earlier one */
+	for (i = 0; i < lk->cnt; i++) {
+		if (i + 1 < lk->cnt && !strcmp(lk->nodes[i].path, lk->nodes[i + 1].path)) {
+			free(lk->nodes[i].path);
+			free(lk->nodes[i].target);
+			continue;
+		}
+		lk->nodes[out++] = lk->nodes[i];
+	}
+	lk->cnt = out;
+}
+
+/* First node whose path is >= key. */
+static size_t lower_bound(const struct lookup *lk, const char *key)
+{
+	size_t lo = 0, hi = lk->cnt, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(lk->nodes[mid].path, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int lk_open(struct lookup *lk, struct bp_err *err)
+{
+	struct stat st;
+	int ret;
+
+	if (stat(lk->bundle, &st) < 0)
+		return bp_err_set(err, errno, "%s: cannot stat: %s", lk->bundle, strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		lk->is_dir = true;
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode))
+		return bp_err_set(err, EINVAL, "%s: neither a directory nor a tar file",
+				  lk->bundle);
+	ret = tar_walk(lk->bundle, collect_fn, lk, err);
+	if (ret)
+		return ret;
+	sort_nodes(lk);
+	return 0;
+}
+
+static void lk_close(struct lookup *lk)
+{
+	size_t i;
+
+	for (i = 0; i < lk->cnt; i++) {
+		free(lk->nodes[i].path);
+		free(lk->nodes[i].target);
+	}
+	free(lk->nodes);
+	free(lk->index);
+	free(lk->scratch);
+}
+
+static int missing(struct lookup *lk, const char *want, const char *p, struct bp_err *err)
+{
+	size_t n = strlen(p);
+
+	/* no link involved: the path itself (or a parent) is missing */
+	if (!strncmp(want, p, n) && (!want[n] || want[n] == '/'))
+		return bp_err_set(err, ENOENT, "%s: no entry %s", lk->bundle, want);
+	return bp_err_set(err, ENOENT, "%s: %s: no entry %s on the way", lk->bundle, want, p);
+}
+
+/* Type of the entry at p (no link followed) and, for links, its target
+ * (valid until the next call); -ENOENT when absent.
+ */
+static int lk_node(struct lookup *lk, const char *want, const char *p,
+		   enum bundle_entry_type *type, const char **target, struct bp_err *err)
+{
+	struct stat st;
+	char *full, *key;
+	size_t i;
+	int ret;
+
+	*target = NULL;
+	if (!lk->is_dir) {
+		i = lower_bound(lk, p);
+		if (i < lk->cnt && !strcmp(lk->nodes[i].path, p)) {
+			*type = lk->nodes[i].type;
+			*target = lk->nodes[i].target;
+			return 0;
+		}
+		/* a directory with no entry of its own, implied by its children */
+		if (asprintf(&key, "%s/", p) < 0)
+			return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+		i = lower_bound(lk, key);
+		ret = i < lk->cnt && !strncmp(lk->nodes[i].path, key, strlen(key));
+		free(key);
+		if (!ret)
+			return missing(lk, want, p, err);
+		*type = BUNDLE_ENTRY_DIR;
+		return 0;
+	}
+
+	full = join(lk->bundle, p);
+	if (!full)
+		return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+	ret = lstat(full, &st) < 0 ? -errno : 0;
+	if (ret == -ENOENT || ret == -ENOTDIR) {
+		ret = missing(lk, want, p, err);
+	} else if (ret) {
+		ret = bp_err_set(err, -ret, "%s: cannot stat %s: %s", lk->bundle, p,
+				 strerror(-ret));
+	} else if (S_ISDIR(st.st_mode)) {
+		*type = BUNDLE_ENTRY_DIR;
+	} else if (S_ISREG(st.st_mode)) {
+		*type = BUNDLE_ENTRY_FILE;	/* hard links are plain files here */
+	} else if (S_ISLNK(st.st_mode)) {
+		free(lk->scratch);
+		lk->scratch = NULL;
+		ret = read_link(full, (size_t)st.st_size, &lk->scratch);
+		if (ret)
+			ret = bp_err_set(err, -ret, "%s: cannot read symlink %s: %s", lk->bundle,
+					 p, strerror(-ret));
+		*type = BUNDLE_ENTRY_SYMLINK;
+		*target = lk->scratch;
+	} else {
+		ret = bp_err_set(err, EINVAL, "%s: %s is not a file, directory or symlink",
+				 lk->bundle, p);
+	}
+	free(full);
+	return ret;
+}
+
+/* Anything but slashes left? */
+static bool more_components(const char *p)
+{
+	return p[strspn(p, "/")] != '\0';
+}
+
+/* Walk want component by component inside the bundle, following symlinks
+ * (relative to their directory) and hard links (relative to the root), and
+ * return the path of the regular file it names.
+ */
+static int resolve(struct lookup *lk, const char *want, char **out, struct bp_err *err)
+{
+	enum bundle_entry_type type = BUNDLE_ENTRY_DIR, last = BUNDLE_ENTRY_DIR;
+	char *rest, *cur, *cand = NULL, *next;
+	const char *p, *end, *target;
+	int hops = 0, ret = 0;
+	size_t n;
+
+	*out = NULL;
+	rest = strdup(want);
+	cur = strdup("");
+	if (!rest || !cur) {
+		ret = bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+		goto out;
+	}
+	for (p = rest; *p;) {
+		end = strchrnul(p, '/');
+		n = (size_t)(end - p);
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			p = *end ? end + 1 : end;
+			continue;
+		}
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (!*cur) {
+				ret = bp_err_set(err, EPERM, "%s: %s: path leaves the bundle",
+						 lk->bundle, want);
+				goto out;
+			}
+			next = strrchr(cur, '/');
+			*(next ? next : cur) = '\0';
+			last = BUNDLE_ENTRY_DIR;
+			p = *end ? end + 1 : end;
+			continue;
+		}
+		free(cand);
+		if (asprintf(&cand, "%s%s%.*s", cur, *cur ? "/" : "", (int)n, p) < 0) {
+			cand = NULL;
+			ret = bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+			goto out;
+		}
+		ret = lk_node(lk, want, cand, &type, &target, err);
+		if (ret)
+			goto out;
+		p = *end ? end + 1 : end;
+		if (type == BUNDLE_ENTRY_DIR || type == BUNDLE_ENTRY_FILE) {
+			if (type == BUNDLE_ENTRY_FILE && more_components(p)) {
+				ret = bp_err_set(err, ENOTDIR, "%s: %s: %s is not a directory",
+						 lk->bundle, want, cand);
+				goto out;
+			}
+			free(cur);
+			cur = cand;
+			cand = NULL;
+			last = type;
+			continue;
+		}
+		if (++hops > AR_MAX_LINK_HOPS) {
+			ret = bp_err_set(err, ELOOP, "%s: %s: more than %d links followed",
+					 lk->bundle, want, AR_MAX_LINK_HOPS);
+			goto out;
+		}
+		if (!target || !*target) {
+			ret = missing(lk, want, cand, err);
+			goto out;
+		}
+		if (*target == '/') {
+			ret = bp_err_set(err, EPERM, "%s: %s: link %s -> %s leaves the bundle",
+					 lk->bundle, want, cand, target);
+			goto out;
+		}
+		if (type == BUNDLE_ENTRY_HARDLINK) {
+			if (more_components(p)) {
+				ret = bp_err_set(err, ENOTDIR, "%s: %s: %s is not a directory",
+						 lk->bundle, want, cand);
+				goto out;
+			}
+			cur[0] = '\0';	/* hard link targets name a path from the root */
+		}
+		if (asprintf(&next, "%s/%s", target, p) < 0) {
+			ret = bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+			goto out;
+		}
+		free(rest);
+		rest = next;
+		p = rest;
+		last = BUNDLE_ENTRY_DIR;	/* cur is the link's directory */
+	}
+	if (last != BUNDLE_ENTRY_FILE) {
+		ret = bp_err_set(err, EISDIR, "%s: %s is a directory", lk->bundle, want);
+		goto out;
+	}
+	*out = cur;
+	cur = NULL;
+out:
+	free(rest);
+	free(cur);
+	free(cand);
+	return ret;
+}
+
+struct fetch {
+	const char *bundle;
+	size_t ordinal;
+	void *data;
+	size_t size;
+};
+
+static int fetch_fn(void *ctx, struct archive *a, const struct bundle_entry *e,
+		    size_t ordinal, struct bp_err *err)
+{
+	struct fetch *f = ctx;
+	int ret;
+
+	if (ordinal != f->ordinal)
+		return 0;
+	ret = tar_entry_data(a, f->bundle, e->path, &f->data, &f->size, err);
+	return ret ? ret : 1;	/* found: stop */
+}
+
+/* The bytes of the regular file at a resolved path. */
+static int lk_read(struct lookup *lk, const char *p, void **data, size_t *size,
+		   struct bp_err *err)
+{
+	struct fetch f = { .bundle = lk->bundle };
+	char *full;
+	size_t i;
+	int ret;
+
+	if (lk->is_dir) {
+		full = join(lk->bundle, p);
+		if (!full)
+			return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+		ret = bp_read_file(full, BP_MAX_INPUT_FILE, data, size, err);
+		free(full);
+		return ret;
+	}
+	if (lk->have_index && !strcmp(p, INDEX_JSON)) {
+		/* +1: a distinct allocation even when empty */
+		*data = malloc(lk->index_size + 1);
+		if (!*data)
+			return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+		memcpy(*data, lk->index, lk->index_size);
+		*size = lk->index_size;
+		return 0;
+	}
+	i = lower_bound(lk, p);
+	if (i == lk->cnt || strcmp(lk->nodes[i].path, p))
+		return bp_err_set(err, ENOENT, "%s: no entry %s", lk->bundle, p);
+	f.ordinal = lk->nodes[i].ordinal;
+	ret = tar_walk(lk->bundle, fetch_fn, &f, err);
+	if (ret == 1) {
+		*data = f.data;
+		*size = f.size;
+		return 0;
+	}
+	free(f.data);
+	if (!ret)
+		ret = bp_err_set(err, EIO, "%s: entry %s vanished on a second read", lk->bundle, p);
+	return ret;
+}
+
+static bool is_blob_hex(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < BLOB_HEX_LEN; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return s[BLOB_HEX_LEN] == '\0';
+}
+
+/* The blob index.json maps want to. 0 with *listed false when there is no
+ * index.json or it does not list want.
+ */
+static int index_blob(struct lookup *lk, const char *want, bool *listed,
+		      char blob[BLOB_HEX_LEN + 1], struct bp_err *err)
+{
+	json_t *root, *kernels, *k;
+	const char *kp, *b;
+	json_error_t jerr;
+	char *path = NULL;
+	void *data = NULL;
+	size_t size, i;
+	int ret;
+
+	*listed = false;
+	ret = resolve(lk, INDEX_JSON, &path, err);
+	if (ret == -ENOENT)
+		return 0;
+	if (!ret)
+		ret = lk_read(lk, path, &data, &size, err);
+	free(path);
+	if (ret)
+		return ret;
+	root = json_loadb(data, size, 0, &jerr);
+	free(data);
+	if (!root)
+		return bp_err_set(err, EBADMSG, "%s: index.json line %d: %s", lk->bundle,
+				  jerr.line, jerr.text);
+	kernels = json_object_get(root, "kernels");
+	if (!json_is_array(kernels)) {
+		ret = bp_err_set(err, EBADMSG, "%s: index.json has no \"kernels\" array",
+				 lk->bundle);
+		goto out;
+	}
+	json_array_foreach(kernels, i, k) {
+		kp = json_string_value(json_object_get(k, "path"));
+		if (!kp || strcmp(ar_skip_dot_slash(kp), want))
+			continue;
+		*listed = true;
+		b = json_string_value(json_object_get(k, "blob"));
+		kp = json_string_value(json_object_get(k, "error"));
+		if ((!b || !*b) && kp)
+			ret = bp_err_set(err, ENOENT, "%s: %s has no blob, it failed to build: %s",
+					 lk->bundle, want, kp);
+		else if (!b || !*b)
+			ret = bp_err_set(err, ENOENT, "%s: %s has no blob in index.json",
+					 lk->bundle, want);
+		else if (!is_blob_hex(b))
+			ret = bp_err_set(err, EBADMSG, "%s: index.json: bad blob \"%s\" for %s",
+					 lk->bundle, b, want);
+		else
+			memcpy(blob, b, BLOB_HEX_LEN + 1);
+		break;
+	}
+out:
+	json_decref(root);
+	return ret;
+}
+
+int bundle_lookup(const char *path, const char *entry_path, void **data, size_t *size,
+		  struct bp_err *err)
+{
+	struct lookup lk = { .bundle = path };
+	char blob[BLOB_HEX_LEN + 1], blob_path[BLOB_HEX_LEN + 16];
+	struct bp_err first = { { 0 } }, later = { { 0 } };
+	const char *want = ar_skip_dot_slash(entry_path);
+	char *final = NULL;
+	bool listed;
+	int ret;
+
+	*data = NULL;
+	*size = 0;
+	if (*want == '/')
+		return bp_err_set(err, EINVAL, "%s: %s: entry paths are relative", path,
+				  entry_path);
+	ret = lk_open(&lk, err);
+	if (ret)
+		goto out;
+	ret = resolve(&lk, want, &final, &first);
+	if (ret == -ENOENT) {
+		/* --dedup index bundles list kernels without entries */
+		int r = index_blob(&lk, want, &listed, blob, &later);
+
+		if (r) {
+			ret = r;
+			first = later;
+		} else if (listed) {
+			snprintf(blob_path, sizeof(blob_path), "blobs/%s.btf", blob);
+			ret = resolve(&lk, blob_path, &final, &later);
+			if (ret == -ENOENT)
+				bp_err_set(&first, ENOENT,
+					   "%s: %s: index.json maps it to %s, which is missing",
+					   path, want, blob_path);
+			else if (ret)
+				first = later;
+		}
+	}
+	if (ret) {
+		if (err)
+			*err = first;
+		goto out;
+	}
+	ret = lk_read(&lk, final, data, size, err);
+out:
+	free(final);
+	lk_close(&lk);
+	return ret;
+}

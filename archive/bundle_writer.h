@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: MIT */
+/* Bundle output: a directory or a tar (plain, .gz, .xz, .zst), written to a
+ * temp path next to the destination and renamed into place on commit, so a
+ * reader never sees a partial bundle. Entries get fixed owner (0/0, no
+ * names), fixed modes (0644 files and hard links, 0755 dirs, 0777 symlinks)
+ * and one mtime (tar: no atime/ctime; gzip: no header timestamp; xz: one
+ * thread), so equal inputs give byte-identical bundles. Parent directories
+ * get their own entries, once, before their first child. Tars are ustar,
+ * with pax records only for names or targets that do not fit.
+ */
+#ifndef BTFPACK_ARCHIVE_BUNDLE_WRITER_H
+#define BTFPACK_ARCHIVE_BUNDLE_WRITER_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "core/error.h"
+
+enum bundle_format {
+	BUNDLE_DIR,
+	BUNDLE_TAR,
+	BUNDLE_TAR_GZ,
+	BUNDLE_TAR_XZ,
+	BUNDLE_TAR_ZST,
+};
+
+/* By extension: .tar, .tar.gz/.tgz, .tar.xz/.txz, .tar.zst/.tzst; anything
+ * else is a directory.
+ */
+enum bundle_format bundle_format_for_path(const char *path);
+
+struct bundle_writer;
+
+int bundle_open(const char *path, enum bundle_format fmt, time_t mtime,
+		struct bundle_writer **out, struct bp_err *err);
+
+/* Paths are relative ("android/12-5.10/arm64/x.btf"), '/'-separated, and
+ * must be added in the order they should appear (callers sort).
+ * Errors: -EINVAL for an empty, absolute or non-canonical path ("a//b",
+ * "a/./b", "..", trailing '/'), -EEXIST for a path added twice, -ENOTDIR
+ * when a parent was added as a file. Those leave the writer usable; a failed
+ * write does not: later adds and the commit then fail.
+ */
+int bundle_add_file(struct bundle_writer *w, const char *path, const void *data,
+		    size_t size, struct bp_err *err);
+/* A symlink whose target is relative to the link's directory; targets that
+ * are empty, absolute or climb out of the bundle are -EINVAL.
+ */
+int bundle_add_symlink(struct bundle_writer *w, const char *path, const char *target,
+		       struct bp_err *err);
+/* A hard link to a file (or hard link) added earlier, target being its
+ * bundle path; anything else is -ENOENT.
+ */
+int bundle_add_hardlink(struct bundle_writer *w, const char *path, const char *target,
+			struct bp_err *err);
+
+/* Finish, fsync (directories: syncfs) and rename into place; an existing
+ * directory bundle is moved aside, replaced, then removed. On failure the
+ * temp output is removed and the destination left as it was. The writer is
+ * freed either way.
+ */
+int bundle_commit(struct bundle_writer *w, struct bp_err *err);
+/* Drop everything written so far; the writer is freed. NULL is a no-op. */
+void bundle_abort(struct bundle_writer *w);
+
+#endif
