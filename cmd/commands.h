@@ -14,5 +14,9 @@ enum {
 
 int cmd_min(int argc, char **argv);
 void cmd_min_usage(FILE *out);
+int cmd_build(int argc, char **argv);
+void cmd_build_usage(FILE *out);
+int cmd_lookup(int argc, char **argv);
+void cmd_lookup_usage(FILE *out);
 
 #endif

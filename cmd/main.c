@@ -15,6 +15,10 @@ static void usage(FILE *out)
 		"Commands:\n"
 		"  min SRC OUT OBJ [OBJ...]  minimize one kernel BTF for the given BPF objects\n"
 		"                            (a drop-in for 'bpftool gen min_core_btf')\n"
+		"  build -o BUNDLE --obj OBJ HUB\n"
+		"                            minimize a whole BTFHub-style tree into one\n"
+		"                            deduplicated, reproducible bundle\n"
+		"  lookup BUNDLE PATH [OUT]  extract one kernel's BTF from a bundle\n"
 		"\n"
 		"Run 'btfpack COMMAND --help' for a command's options.\n");
 }
@@ -35,6 +39,10 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "min"))
 		return cmd_min(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "build"))
+		return cmd_build(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "lookup"))
+		return cmd_lookup(argc - 1, argv + 1);
 	fprintf(stderr, "btfpack: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* btfpack build: options, per-kernel results, and the driver. */
+#ifndef BTFPACK_CMD_BUILD_H
+#define BTFPACK_CMD_BUILD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "archive/bundle_writer.h"
+#include "cmd/hub_walk.h"
+#include "cmd/obj_set.h"
+#include "core/error.h"
+#include "dedup/hash.h"
+#include "dedup/index_json.h"
+
+enum dedup_mode {
+	DEDUP_SYMLINK,
+	DEDUP_HARDLINK,
+	DEDUP_INDEX,
+	DEDUP_NONE,
+};
+
+struct build_opts {
+	const char *hub;
+	const char *output;
+	enum bundle_format format;
+	enum dedup_mode dedup;
+	unsigned int jobs;
+	size_t member_cap;
+	time_t mtime;
+	bool strict;
+	bool verify;
+	bool quiet;
+	const char *report;	/* NULL, "-" (table on stdout) or a JSON path */
+	struct hub_filter filter;
+	struct obj_set objs;
+};
+
+struct kernel_result {
+	bool ok;
+	char error[BP_ERR_MSG_MAX];
+	void *blob;			/* minimized BTF */
+	size_t blob_size;
+	struct bp_hash blob_hash;
+	struct bp_hash source_hash;
+	bool source_read;		/* source_hash is valid */
+	size_t source_size;		/* input file bytes */
+	size_t btf_size;		/* kernel BTF bytes (decompressed) */
+	struct index_coverage *coverage; /* one per object of the set */
+	size_t resolved, unresolved, rejected;
+};
+
+/* Process one kernel: never fails as a whole; failures land in res. */
+void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
+		  struct kernel_result *res);
+void kernel_result_clear(struct kernel_result *res);
+
+/* Run the batch; returns the process exit code. */
+int build_run(const struct build_opts *o);
+
+#endif

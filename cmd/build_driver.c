@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: MIT
+/* The batch: N worker threads take kernels in order and process them; the
+ * main thread writes each finished kernel to the bundle strictly in input
+ * order, so neither bytes nor order depend on N or on scheduling.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "archive/bundle_writer.h"
+#include "cmd/build.h"
+#include "cmd/commands.h"
+#include "core/bpf_obj.h"
+#include "core/fileio.h"
+#include "dedup/blob_store.h"
+#include "dedup/index_json.h"
+
+struct driver {
+	const struct build_opts *o;
+	struct hub_list hub;
+	struct kernel_result *results;
+	bool *done;
+	size_t next;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct timespec start;
+	/* filled while writing */
+	struct blob_store *blobs;
+	char **links;		/* per kernel: bundle path it links to, or NULL */
+	size_t ok, failed, bytes_in, bytes_btf, bytes_out;
+};
+
+static const char *const dedup_names[] = {
+	[DEDUP_SYMLINK] = "symlink",
+	[DEDUP_HARDLINK] = "hardlink",
+	[DEDUP_INDEX] = "index",
+	[DEDUP_NONE] = "none",
+};
+
+static double elapsed(const struct driver *d)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - d->start.tv_sec) +
+	       (double)(now.tv_nsec - d->start.tv_nsec) / 1e9;
+}
+
+static void *worker(void *arg)
+{
+	struct driver *d = arg;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&d->lock);
+		/* skip kernels settled before the run (duplicates) */
+		while (d->next < d->hub.cnt && d->done[d->next])
+			d->next++;
+		i = d->next++;
+		pthread_mutex_unlock(&d->lock);
+		if (i >= d->hub.cnt)
+			return NULL;
+		build_kernel(d->o, &d->hub.kernels[i], &d->results[i]);
+		pthread_mutex_lock(&d->lock);
+		d->done[i] = true;
+		pthread_cond_broadcast(&d->cond);
+		pthread_mutex_unlock(&d->lock);
+	}
+}
+
+static int cmp_bundle_paths(const void *a, const void *b, void *ctx)
+{
+	const struct hub_kernel *k = ctx;
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	int c = strcmp(k[ia].bundle_path, k[ib].bundle_path);
+
+	return c ? c : (ia > ib) - (ia < ib);
+}
+
+/* Two inputs that would land on one bundle path: the later one fails. */
+static int mark_duplicates(struct driver *d)
+{
+	size_t *order, i;
+
+	order = malloc((d->hub.cnt + 1) * sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	for (i = 0; i < d->hub.cnt; i++)
+		order[i] = i;
+	qsort_r(order, d->hub.cnt, sizeof(*order), cmp_bundle_paths, d->hub.kernels);
+	for (i = 1; i < d->hub.cnt; i++) {
+		const struct hub_kernel *prev = &d->hub.kernels[order[i - 1]];
+		struct hub_kernel *k = &d->hub.kernels[order[i]];
+
+		if (strcmp(prev->bundle_path, k->bundle_path))
+			continue;
+		snprintf(d->results[order[i]].error, sizeof(d->results[order[i]].error),
+			 "%s: same bundle path %s as %s", k->abs_path, k->bundle_path,
+			 prev->source);
+		d->done[order[i]] = true;
+	}
+	free(order);
+	return 0;
+}
+
+static void progress(const struct driver *d, size_t written)
+{
+	double t = elapsed(d), rate = t > 0 ? (double)written / t : 0;
+
+	if (d->o->quiet || !isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\r\033[Kbtfpack: %zu/%zu kernels, %.1f/s, ETA %.0fs", written,
+		d->hub.cnt, rate, rate > 0 ? (double)(d->hub.cnt - written) / rate : 0.0);
+	if (written == d->hub.cnt)
+		fprintf(stderr, "\r\033[K");
+}
+
+static int write_kernel(struct driver *d, struct bundle_writer *w, size_t i,
+			struct bp_err *err)
+{
+	const struct hub_kernel *k = &d->hub.kernels[i];
+	struct kernel_result *r = &d->results[i];
+	char hex[BP_HASH_HEX_LEN + 1], *blob_path = NULL, *target;
+	const char *first = NULL, *path = k->bundle_path;
+	int ret;
+
+	if (d->o->dedup == DEDUP_INDEX) {
+		bp_hash_hex(&r->blob_hash, hex);
+		if (asprintf(&blob_path, "blobs/%s.btf", hex) < 0)
+			return bp_err_set(err, ENOMEM, "out of memory");
+		path = blob_path;
+	}
+	ret = blob_store_add(d->blobs, &r->blob_hash, path, &first);
+	if (ret) {
+		free(blob_path);
+		return bp_err_set(err, ENOMEM, "out of memory");
+	}
+	if (!first) {
+		d->bytes_out += r->blob_size;
+		ret = bundle_add_file(w, path, r->blob, r->blob_size, err);
+	} else if (d->o->dedup == DEDUP_SYMLINK) {
+		target = blob_relative_target(path, first);
+		ret = target ? bundle_add_symlink(w, path, target, err)
+			     : bp_err_set(err, ENOMEM, "out of memory");
+		free(target);
+	} else if (d->o->dedup == DEDUP_HARDLINK) {
+		ret = bundle_add_hardlink(w, path, first, err);
+	} else if (d->o->dedup == DEDUP_NONE) {
+		ret = bundle_add_file(w, path, r->blob, r->blob_size, err);
+	}
+	if (!ret && first && d->o->dedup != DEDUP_INDEX && d->o->dedup != DEDUP_NONE &&
+	    !(d->links[i] = strdup(first)))
+		ret = bp_err_set(err, ENOMEM, "out of memory");
+	free(blob_path);
+	return ret;
+}
+
+static void fill_index(const struct driver *d, struct index_object *objs,
+		       struct index_kernel *kernels, struct index_doc *doc)
+{
+	const struct obj_set *set = &d->o->objs;
+	size_t i;
+
+	for (i = 0; i < set->cnt; i++) {
+		objs[i].name = set->entries[i].name;
+		objs[i].arch = set->entries[i].arch;
+		bp_hash_hex(&set->entries[i].hash, objs[i].hash);
+		objs[i].relocations = set->entries[i].obj->relo_cnt;
+	}
+	for (i = 0; i < d->hub.cnt; i++) {
+		const struct hub_kernel *k = &d->hub.kernels[i];
+		const struct kernel_result *r = &d->results[i];
+		struct index_kernel *x = &kernels[i];
+
+		memset(x, 0, sizeof(*x));
+		x->path = k->bundle_path;
+		x->source = k->source;
+		x->distro = k->distro;
+		x->version = k->version;
+		x->arch = k->arch;
+		x->release = k->release;
+		x->status = r->ok ? "ok" : "failed";
+		x->error = r->ok ? NULL : r->error;
+		if (r->ok)
+			bp_hash_hex(&r->blob_hash, x->blob);
+		x->size = r->blob_size;
+		if (r->source_read)
+			bp_hash_hex(&r->source_hash, x->source_hash);
+		x->link = d->links[i];
+		x->resolved = r->resolved;
+		x->unresolved = r->unresolved;
+		x->rejected = r->rejected;
+		x->coverage = r->ok ? r->coverage : NULL;
+	}
+	doc->btfpack_version = BTFPACK_VERSION;
+	doc->dedup = dedup_names[d->o->dedup];
+	doc->objects = objs;
+	doc->obj_cnt = set->cnt;
+	doc->kernels = kernels;
+	doc->kernel_cnt = d->hub.cnt;
+}
+
+static int write_report(const struct build_opts *o, const struct index_doc *doc,
+			struct bp_err *err)
+{
+	char *json = NULL;
+	int ret;
+
+	if (!o->report)
+		return 0;
+	if (!strcmp(o->report, "-")) {
+		ret = report_table_write(doc, stdout);
+		return ret ? bp_err_set(err, -ret, "cannot write the report to stdout: %s",
+					strerror(-ret)) : 0;
+	}
+	ret = report_json_render(doc, &json, err);
+	if (!ret)
+		ret = bp_write_file_atomic(o->report, json, strlen(json), err);
+	free(json);
+	return ret;
+}
+
+static int finish_bundle(struct driver *d, struct bundle_writer *w, struct bp_err *err)
+{
+	struct index_object *objs = calloc(d->o->objs.cnt + 1, sizeof(*objs));
+	struct index_kernel *kernels = calloc(d->hub.cnt + 1, sizeof(*kernels));
+	struct index_doc doc = { 0 };
+	char *json = NULL;
+	int ret;
+
+	if (!objs || !kernels) {
+		ret = bp_err_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	fill_index(d, objs, kernels, &doc);
+	ret = index_json_render(&doc, &json, err);
+	if (!ret)
+		ret = bundle_add_file(w, "index.json", json, strlen(json), err);
+	if (!ret)
+		ret = write_report(d->o, &doc, err);
+out:
+	free(json);
+	free(objs);
+	free(kernels);
+	return ret;
+}
+
+static void summary(const struct driver *d)
+{
+	if (d->o->quiet)
+		return;
+	fprintf(stderr,
+		"btfpack: %zu kernels: %zu ok, %zu failed; %zu unique blobs; "
+		"in %.1f MiB (%.1f MiB BTF) -> out %.1f KiB; %.2f s\n",
+		d->hub.cnt, d->ok, d->failed, blob_store_unique(d->blobs),
+		(double)d->bytes_in / 1048576.0, (double)d->bytes_btf / 1048576.0,
+		(double)d->bytes_out / 1024.0, elapsed(d));
+}
+
+/* Wait for kernel i, then account for it and write it. */
+static int take_kernel(struct driver *d, struct bundle_writer *w, size_t i,
+		       struct bp_err *err)
+{
+	struct kernel_result *r = &d->results[i];
+	int ret = 0;
+
+	pthread_mutex_lock(&d->lock);
+	while (!d->done[i])
+		pthread_cond_wait(&d->cond, &d->lock);
+	pthread_mutex_unlock(&d->lock);
+
+	d->bytes_in += r->source_size;
+	d->bytes_btf += r->btf_size;
+	if (r->ok) {
+		d->ok++;
+		ret = write_kernel(d, w, i, err);
+	} else {
+		d->failed++;
+		fprintf(stderr, "btfpack: %s\n", r->error);
+	}
+	/* the blob is in the bundle now; keep only what the index needs */
+	free(r->blob);
+	r->blob = NULL;
+	progress(d, i + 1);
+	return ret;
+}
+
+static int run_workers(struct driver *d, struct bundle_writer *w, struct bp_err *err)
+{
+	unsigned int n = d->o->jobs, started = 0, t;
+	pthread_t *threads;
+	size_t i;
+	int ret = 0;
+
+	if ((size_t)n > d->hub.cnt)
+		n = d->hub.cnt ? (unsigned int)d->hub.cnt : 1;
+	threads = calloc(n, sizeof(*threads));
+	if (!threads)
+		return bp_err_set(err, ENOMEM, "out of memory");
+	for (t = 0; t < n; t++) {
+		if (pthread_create(&threads[t], NULL, worker, d))
+			break;
+		started++;
+	}
+	if (!started) {
+		free(threads);
+		return bp_err_set(err, EAGAIN, "cannot start worker threads");
+	}
+	for (i = 0; i < d->hub.cnt && !ret; i++)
+		ret = take_kernel(d, w, i, err);
+	if (ret) {
+		/* stop handing out work, let running kernels finish */
+		pthread_mutex_lock(&d->lock);
+		d->next = d->hub.cnt;
+		pthread_mutex_unlock(&d->lock);
+	}
+	for (t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	free(threads);
+	return ret;
+}
+
+static void driver_free(struct driver *d)
+{
+	size_t i;
+
+	for (i = 0; d->results && i < d->hub.cnt; i++)
+		kernel_result_clear(&d->results[i]);
+	for (i = 0; d->links && i < d->hub.cnt; i++)
+		free(d->links[i]);
+	free(d->results);
+	free(d->done);
+	free(d->links);
+	blob_store_free(d->blobs);
+	hub_list_free(&d->hub);
+	pthread_mutex_destroy(&d->lock);
+	pthread_cond_destroy(&d->cond);
+}
+
+static int prepare(struct driver *d, struct bp_err *err)
+{
+	size_t n;
+
+	if (hub_walk(d->o->hub, &d->o->filter, &d->hub, err))
+		return -1;
+	if (!d->hub.cnt) {
+		bp_err_set(err, ENOENT, "%s: no kernel BTF found (after filters)", d->o->hub);
+		return -1;
+	}
+	n = d->hub.cnt;
+	d->results = calloc(n, sizeof(*d->results));
+	d->done = calloc(n, sizeof(*d->done));
+	d->links = calloc(n, sizeof(*d->links));
+	d->blobs = blob_store_new();
+	if (!d->results || !d->done || !d->links || !d->blobs || mark_duplicates(d)) {
+		bp_err_set(err, ENOMEM, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int build_run(const struct build_opts *o)
+{
+	struct driver d = { .o = o };
+	struct bundle_writer *w = NULL;
+	struct bp_err err = { { 0 } };
+	int code = EXIT_ERROR;
+
+	pthread_mutex_init(&d.lock, NULL);
+	pthread_cond_init(&d.cond, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &d.start);
+	if (prepare(&d, &err) || bundle_open(o->output, o->format, o->mtime, &w, &err) ||
+	    run_workers(&d, w, &err))
+		goto fail;
+	if (!d.ok || (d.failed && o->strict)) {
+		bp_err_set(&err, EINVAL, "%s: not written: %s", o->output,
+			   d.ok ? "--strict and some kernels failed" : "no kernel succeeded");
+		goto fail;
+	}
+	if (finish_bundle(&d, w, &err))
+		goto fail;
+	code = bundle_commit(w, &err) ? EXIT_ERROR : d.failed ? EXIT_PARTIAL : EXIT_OK;
+	w = NULL;
+	if (code == EXIT_ERROR)
+		goto fail;
+	summary(&d);
+	driver_free(&d);
+	return code;
+fail:
+	if (w)
+		bundle_abort(w);
+	if (err.msg[0])
+		fprintf(stderr, "btfpack: %s\n", err.msg);
+	summary(&d);
+	driver_free(&d);
+	return EXIT_ERROR;
+}

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: MIT
+/* btfpack build: command-line parsing; the work is in build_driver.c. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "archive/archive_input.h"
+#include "cmd/build.h"
+#include "cmd/commands.h"
+#include "core/core_init.h"
+
+void cmd_build_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: btfpack build [OPTIONS] -o BUNDLE --obj FILE|DIR... HUB\n"
+		"\n"
+		"Minimize every kernel BTF of a BTFHub-style tree HUB\n"
+		"(<distro>/<version>/<arch>/<kernel>.btf.tar.xz, also .tar.gz, .tar.zst,\n"
+		"plain .btf and vmlinux ELF files) for the given BPF objects, and write one\n"
+		"deduplicated, reproducible bundle with an index.json.\n"
+		"\n"
+		"Inputs:\n"
+		"  --obj FILE|DIR           BPF object(s) for every architecture (repeatable;\n"
+		"                           DIR: every *.o in it)\n"
+		"  --obj-arch ARCH=FILE|DIR objects for one architecture only (repeatable)\n"
+		"  --arch ARCH              only these architectures (repeatable; x86_64/amd64/x86,\n"
+		"                           arm64/aarch64 are aliases)\n"
+		"  --distro NAME            only these distros (repeatable)\n"
+		"  --match GLOB             only inputs whose hub path matches (repeatable)\n"
+		"  --max-member-size SIZE   refuse archive members above SIZE (K/M/G suffixes;\n"
+		"                           default 256M): decompression bombs\n"
+		"Output:\n"
+		"  -o, --output BUNDLE      .tar.xz, .tar.gz, .tar.zst, .tar, or a directory\n"
+		"  --dedup MODE             symlink (default), hardlink, index (blobs/<xxh128>.btf),\n"
+		"                           none (plain copies)\n"
+		"  --report FILE|-          coverage per kernel x object: JSON file, or a table on\n"
+		"                           stdout for '-'\n"
+		"Behaviour:\n"
+		"  -j, --jobs N             worker threads (default: online CPUs)\n"
+		"  --verify                 re-check every relocation against each minimized BTF\n"
+		"  --strict                 any failed kernel fails the run (no bundle)\n"
+		"  -q, --quiet              no progress line or summary\n"
+		"  -h, --help               show this help\n"
+		"\n"
+		"Timestamps in the bundle come from SOURCE_DATE_EPOCH (default 0).\n"
+		"Exit status: 0 all kernels ok, 3 bundle written but some kernels failed,\n"
+		"1 error (no bundle written), 2 usage error.\n");
+}
+
+enum {
+	OPT_OBJ = 256,
+	OPT_OBJ_ARCH,
+	OPT_ARCH,
+	OPT_DISTRO,
+	OPT_MATCH,
+	OPT_DEDUP,
+	OPT_MAX_MEMBER,
+	OPT_REPORT,
+	OPT_VERIFY,
+	OPT_STRICT,
+};
+
+struct pending_obj {
+	const char *path;
+	char *arch;
+};
+
+struct parse_state {
+	struct pending_obj *objs;
+	size_t obj_cnt;
+	char **arches, **distros, **globs;
+	size_t arch_cnt, distro_cnt, glob_cnt;
+};
+
+static int push_str(char ***list, size_t *cnt, const char *s)
+{
+	char **l = realloc(*list, (*cnt + 2) * sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	*list = l;
+	l[*cnt] = strdup(s);
+	if (!l[*cnt])
+		return -ENOMEM;
+	l[++*cnt] = NULL;
+	return 0;
+}
+
+static int push_obj(struct parse_state *ps, const char *arg, bool per_arch)
+{
+	struct pending_obj *p = realloc(ps->objs, (ps->obj_cnt + 1) * sizeof(*p));
+	const char *eq;
+
+	if (!p)
+		return -ENOMEM;
+	ps->objs = p;
+	p = &ps->objs[ps->obj_cnt];
+	p->arch = NULL;
+	p->path = arg;
+	if (per_arch) {
+		eq = strchr(arg, '=');
+		if (!eq || eq == arg || !eq[1]) {
+			fprintf(stderr, "btfpack build: --obj-arch wants ARCH=FILE|DIR, got '%s'\n", arg);
+			return -EINVAL;
+		}
+		p->arch = strndup(arg, (size_t)(eq - arg));
+		if (!p->arch)
+			return -ENOMEM;
+		p->path = eq + 1;
+	}
+	ps->obj_cnt++;
+	return 0;
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+	unsigned long long v, mult = 1;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	if (*end == 'K' || *end == 'k')
+		mult = 1ULL << 10;
+	else if (*end == 'M' || *end == 'm')
+		mult = 1ULL << 20;
+	else if (*end == 'G' || *end == 'g')
+		mult = 1ULL << 30;
+	else if (*end)
+		return -EINVAL;
+	if (mult != 1 && end[1])
+		return -EINVAL;
+	if (!v || v > SIZE_MAX / mult)
+		return -EINVAL;
+	*out = (size_t)(v * mult);
+	return 0;
+}
+
+static int parse_dedup(const char *s, enum dedup_mode *mode)
+{
+	static const char *const names[] = { "symlink", "hardlink", "index", "none" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(s, names[i])) {
+			*mode = (enum dedup_mode)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int parse_epoch(time_t *mtime)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	*mtime = 0;
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0) {
+		fprintf(stderr, "btfpack build: SOURCE_DATE_EPOCH '%s' is not a time in seconds\n", s);
+		return -EINVAL;
+	}
+	*mtime = (time_t)v;
+	return 0;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "btfpack build: ");
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	cmd_build_usage(stderr);
+	return EXIT_USAGE;
+}
+
+/* Returns -1 to go on, or an exit code. */
+static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_state *ps)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "obj", required_argument, NULL, OPT_OBJ },
+		{ "obj-arch", required_argument, NULL, OPT_OBJ_ARCH },
+		{ "arch", required_argument, NULL, OPT_ARCH },
+		{ "distro", required_argument, NULL, OPT_DISTRO },
+		{ "match", required_argument, NULL, OPT_MATCH },
+		{ "dedup", required_argument, NULL, OPT_DEDUP },
+		{ "max-member-size", required_argument, NULL, OPT_MAX_MEMBER },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	long jobs;
+	int c, ret = 0;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->output = optarg; break;
+		case 'q': o->quiet = true; break;
+		case 'h': cmd_build_usage(stdout); return EXIT_OK;
+		case OPT_VERIFY: o->verify = true; break;
+		case OPT_STRICT: o->strict = true; break;
+		case OPT_REPORT: o->report = optarg; break;
+		case 'j':
+			errno = 0;
+			jobs = strtol(optarg, &end, 10);
+			if (errno || *end || jobs < 1 || jobs > 1024)
+				return usage_error("-j wants a number from 1 to 1024, got '%s'", optarg);
+			o->jobs = (unsigned int)jobs;
+			break;
+		case OPT_OBJ:
+		case OPT_OBJ_ARCH:
+			ret = push_obj(ps, optarg, c == OPT_OBJ_ARCH);
+			if (ret == -EINVAL)
+				return EXIT_USAGE;
+			break;
+		case OPT_ARCH: ret = push_str(&ps->arches, &ps->arch_cnt, arch_canonical(optarg)); break;
+		case OPT_DISTRO: ret = push_str(&ps->distros, &ps->distro_cnt, optarg); break;
+		case OPT_MATCH: ret = push_str(&ps->globs, &ps->glob_cnt, optarg); break;
+		case OPT_DEDUP:
+			if (parse_dedup(optarg, &o->dedup))
+				return usage_error("--dedup wants symlink, hardlink, index or none, got '%s'",
+						   optarg);
+			break;
+		case OPT_MAX_MEMBER:
+			if (parse_size(optarg, &o->member_cap))
+				return usage_error("--max-member-size wants a size like 64M, got '%s'",
+						   optarg);
+			break;
+		default:
+			cmd_build_usage(stderr);
+			return EXIT_USAGE;
+		}
+		if (ret == -ENOMEM) {
+			fprintf(stderr, "btfpack: out of memory\n");
+			return EXIT_ERROR;
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("expected exactly one HUB directory%s", "");
+	if (!o->output)
+		return usage_error("-o BUNDLE is required%s", "");
+	if (!ps->obj_cnt)
+		return usage_error("give BPF objects with --obj or --obj-arch%s", "");
+	o->hub = argv[optind];
+	o->filter.arches = ps->arches;
+	o->filter.distros = ps->distros;
+	o->filter.globs = ps->globs;
+	return -1;
+}
+
+static void free_list(char **l)
+{
+	char **p;
+
+	for (p = l; p && *p; p++)
+		free(*p);
+	free(l);
+}
+
+static int load_objects(struct build_opts *o, const struct parse_state *ps)
+{
+	struct bp_err err;
+	size_t i;
+
+	for (i = 0; i < ps->obj_cnt; i++) {
+		if (obj_set_add(&o->objs, ps->objs[i].path, ps->objs[i].arch, o->quiet, &err)) {
+			fprintf(stderr, "btfpack: %s\n", err.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct build_opts o = {
+		.dedup = DEDUP_SYMLINK,
+		.member_cap = ARCHIVE_DEFAULT_MEMBER_CAP,
+	};
+	struct parse_state ps = { 0 };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t i;
+	int code;
+
+	o.jobs = cpus > 0 ? (unsigned int)cpus : 1;
+	code = parse_args(argc, argv, &o, &ps);
+	if (code < 0 && parse_epoch(&o.mtime))
+		code = EXIT_USAGE;
+	if (code < 0) {
+		o.format = bundle_format_for_path(o.output);
+		core_init(false);
+		code = load_objects(&o, &ps) ? EXIT_ERROR : build_run(&o);
+	}
+	obj_set_free(&o.objs);
+	for (i = 0; i < ps.obj_cnt; i++)
+		free(ps.objs[i].arch);
+	free(ps.objs);
+	free_list(ps.arches);
+	free_list(ps.distros);
+	free_list(ps.globs);
+	return code;
+}

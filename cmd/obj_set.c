@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd/hub_walk.h"
+#include "cmd/obj_set.h"
+#include "core/bpf_obj.h"
+#include "core/fileio.h"
+
+static int add_file(struct obj_set *set, const char *path, const char *arch, bool quiet,
+		    struct bp_err *err)
+{
+	struct obj_entry *e;
+	struct bp_file_view view;
+	int ret;
+
+	e = realloc(set->entries, (set->cnt + 1) * sizeof(*e));
+	if (!e)
+		return bp_err_set(err, ENOMEM, "%s: out of memory", path);
+	set->entries = e;
+	e = &set->entries[set->cnt];
+	memset(e, 0, sizeof(*e));
+	ret = bp_view_file(path, BP_MAX_INPUT_FILE, &view, err);
+	if (ret)
+		return ret;
+	bp_hash_bytes(view.data, view.size, &e->hash);
+	ret = bpf_obj_load_mem(view.data, view.size, path, &e->obj, err);
+	bp_unview_file(&view);
+	if (ret)
+		return ret;
+	e->name = strdup(path);
+	e->arch = arch ? strdup(arch_canonical(arch)) : NULL;
+	set->cnt++;
+	if (!e->name || (arch && !e->arch))
+		return bp_err_set(err, ENOMEM, "%s: out of memory", path);
+	if (!e->obj->relo_cnt && !quiet)
+		fprintf(stderr, "btfpack: warning: %s: no CO-RE relocations (%s); it adds nothing\n",
+			path, e->obj->has_btf_ext ? "empty in .BTF.ext" : "no .BTF.ext");
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_object_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return name[0] != '.' && n > 2 && !strcmp(name + n - 2, ".o");
+}
+
+static int add_dir(struct obj_set *set, const char *dir_path, const char *arch, bool quiet,
+		   struct bp_err *err)
+{
+	char **names = NULL, *path;
+	size_t cnt = 0, i;
+	struct dirent *de;
+	DIR *dir;
+	int ret = 0;
+
+	dir = opendir(dir_path);
+	if (!dir)
+		return bp_err_set(err, errno, "%s: cannot open directory: %s", dir_path,
+				  strerror(errno));
+	while (!ret && (de = readdir(dir))) {
+		char **grown;
+
+		if (!is_object_name(de->d_name))
+			continue;
+		grown = realloc(names, (cnt + 1) * sizeof(*names));
+		if (!grown || !(grown[cnt] = strdup(de->d_name))) {
+			names = grown ? grown : names;
+			ret = bp_err_set(err, ENOMEM, "%s: out of memory", dir_path);
+			break;
+		}
+		names = grown;
+		cnt++;
+	}
+	closedir(dir);
+	if (!ret && !cnt)
+		ret = bp_err_set(err, ENOENT, "%s: no *.o files in directory", dir_path);
+	if (!ret)
+		qsort(names, cnt, sizeof(*names), cmp_names);
+	for (i = 0; !ret && i < cnt; i++) {
+		if (asprintf(&path, "%s/%s", dir_path, names[i]) < 0) {
+			ret = bp_err_set(err, ENOMEM, "%s: out of memory", dir_path);
+			break;
+		}
+		ret = add_file(set, path, arch, quiet, err);
+		free(path);
+	}
+	for (i = 0; i < cnt; i++)
+		free(names[i]);
+	free(names);
+	return ret;
+}
+
+int obj_set_add(struct obj_set *set, const char *path, const char *arch, bool quiet,
+		struct bp_err *err)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return bp_err_set(err, errno, "%s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return add_dir(set, path, arch, quiet, err);
+	return add_file(set, path, arch, quiet, err);
+}
+
+void obj_set_free(struct obj_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->cnt; i++) {
+		bpf_obj_free(set->entries[i].obj);
+		free(set->entries[i].name);
+		free(set->entries[i].arch);
+	}
+	free(set->entries);
+	set->entries = NULL;
+	set->cnt = 0;
+}
+
+size_t obj_set_select(const struct obj_set *set, const char *arch, struct bpf_obj **objs,
+		      size_t *indexes)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < set->cnt; i++) {
+		if (set->entries[i].arch && strcmp(set->entries[i].arch, arch))
+			continue;
+		objs[n] = set->entries[i].obj;
+		indexes[n] = i;
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* The BPF objects of a build: --obj FILE|DIR for every architecture and
+ * --obj-arch ARCH=FILE|DIR for one, each parsed and hashed once per run.
+ */
+#ifndef BTFPACK_CMD_OBJ_SET_H
+#define BTFPACK_CMD_OBJ_SET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+#include "dedup/hash.h"
+
+struct bpf_obj;
+
+struct obj_entry {
+	struct bpf_obj *obj;
+	char *name;		/* as named on the command line (DIR/file.o) */
+	char *arch;		/* NULL: every architecture */
+	struct bp_hash hash;	/* of the object file */
+};
+
+struct obj_set {
+	struct obj_entry *entries;
+	size_t cnt;
+};
+
+/* Add FILE, or every *.o file directly in DIR (sorted); arch may be NULL. */
+int obj_set_add(struct obj_set *set, const char *path, const char *arch, bool quiet,
+		struct bp_err *err);
+void obj_set_free(struct obj_set *set);
+
+/* The objects that apply to arch (in set order); returns the count. */
+size_t obj_set_select(const struct obj_set *set, const char *arch, struct bpf_obj **objs,
+		      size_t *indexes);
+
+#endif
