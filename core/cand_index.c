@@ -22,6 +22,7 @@ struct name_slot {
 
 struct cand_index {
 	const struct btf *btf;
+	const char **names;	/* by type id, only while building */
 	struct name_slot *slots;
 	size_t mask;
 	__u32 *ids;
@@ -33,29 +34,32 @@ struct name_key {
 	__u32 hash;
 };
 
-/* libbpf's flavor rule: the last "X___Y" where X and Y are not '_'. */
-static bool is_flavor_sep(const char *s)
-{
-	return s[0] != '_' && s[1] == '_' && s[2] == '_' && s[3] == '_' && s[4] != '_';
-}
-
+/* libbpf's flavor rule: the name up to the last "X___Y" where X and Y are
+ * not '_' (libbpf scans backwards from the end; the last such separator is
+ * the one it finds first). Walking the underscores forward with strchr is
+ * much cheaper on 130k kernel names, most of which have no separator.
+ */
 size_t core_essential_name_len(const char *name)
 {
-	size_t n = strlen(name), i;
+	size_t best = SIZE_MAX;
+	const char *s;
 
-	/* most names have no "___" at all: let libc's search say so fast */
-	if (n < 5 || !memmem(name, n, "___", 3))
-		return n;
-	for (i = n - 4; i-- > 0;) {
-		if (is_flavor_sep(name + i))
-			return i + 1;
+	for (s = strchr(name, '_'); s; s = strchr(s + 1, '_')) {
+		if (s > name && s[-1] != '_' && s[1] == '_' && s[2] == '_' && s[3] &&
+		    s[3] != '_')
+			best = (size_t)(s - name);
 	}
-	return n;
+	return best != SIZE_MAX ? best : strlen(name);
 }
 
 static const char *type_name(const struct btf *btf, __u32 id)
 {
 	return btf_str(btf, btf__type_by_id(btf, id)->name_off);
+}
+
+static const char *slot_name(const struct cand_index *idx, __u32 id)
+{
+	return idx->names ? idx->names[id] : type_name(idx->btf, id);
 }
 
 static struct name_slot *find_slot(const struct cand_index *idx, const char *name,
@@ -67,7 +71,7 @@ static struct name_slot *find_slot(const struct cand_index *idx, const char *nam
 		struct name_slot *s = &idx->slots[pos];
 
 		if (!s->rep_id ||
-		    (s->len == len && memcmp(type_name(idx->btf, s->rep_id), name, len) == 0))
+		    (s->len == len && memcmp(slot_name(idx, s->rep_id), name, len) == 0))
 			return s;
 	}
 }
@@ -86,7 +90,7 @@ static void count_names(struct cand_index *idx, struct name_key *keys, __u32 cnt
 	__u32 id;
 
 	for (id = 1; id < cnt; id++) {
-		const char *name = type_name(idx->btf, id);
+		const char *name = idx->names[id];
 		struct name_slot *s;
 
 		if (!keys[id].len)
@@ -115,7 +119,7 @@ static void place_ids(struct cand_index *idx, const struct name_key *keys, __u32
 
 		if (!keys[id].len)
 			continue;
-		s = find_slot(idx, type_name(idx->btf, id), keys[id].len, keys[id].hash);
+		s = find_slot(idx, idx->names[id], keys[id].len, keys[id].hash);
 		idx->ids[--s->first] = id;
 	}
 }
@@ -132,8 +136,13 @@ int cand_index_build(const struct btf *targ, struct cand_index **out, struct bp_
 	if (!idx || !keys)
 		goto nomem;
 	idx->btf = targ;
+	idx->names = malloc((size_t)cnt * sizeof(*idx->names));
+	if (!idx->names)
+		goto nomem;
 	for (id = 1; id < cnt; id++) {
 		const char *name = type_name(targ, id);
+
+		idx->names[id] = name;
 
 		keys[id].len = str_empty(name) ? 0 : (__u32)core_essential_name_len(name);
 		keys[id].hash = keys[id].len ? (__u32)XXH3_64bits(name, keys[id].len) : 0;
@@ -147,6 +156,8 @@ int cand_index_build(const struct btf *targ, struct cand_index **out, struct bp_
 	count_names(idx, keys, cnt);
 	place_ids(idx, keys, cnt);
 	free(keys);
+	free(idx->names);
+	idx->names = NULL;
 	*out = idx;
 	return 0;
 nomem:
@@ -159,6 +170,7 @@ void cand_index_free(struct cand_index *idx)
 {
 	if (!idx)
 		return;
+	free(idx->names);
 	free(idx->slots);
 	free(idx->ids);
 	free(idx);
