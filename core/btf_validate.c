@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <linux/btf.h>
 
+#include "core/btf_refs.h"
 #include "core/btf_util.h"
 
 /* Size of the string section, read from the BTF header. */
@@ -52,90 +53,65 @@ static int check_ref(const struct validator *v, __u32 id, __u32 ref, struct bp_e
 	return 0;
 }
 
+struct ref_check {
+	const struct validator *v;
+	__u32 id;
+	struct bp_err *err;
+};
+
+static int check_ref_cb(void *ctx, __u32 *ref, enum btf_ref_role role, __u32 index)
+{
+	const struct ref_check *c = ctx;
+
+	(void)role;
+	(void)index;
+	return check_ref(c->v, c->id, *ref, c->err);
+}
+
+/* Name offset of member/enumerator/parameter i, for kinds whose items have
+ * names; false for the others.
+ */
+static bool item_name_off(const struct btf_type *t, __u16 i, __u32 *off)
+{
+	switch (btf_kind(t)) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		*off = btf_members(t)[i].name_off;
+		return true;
+	case BTF_KIND_ENUM:
+		*off = btf_enum(t)[i].name_off;
+		return true;
+	case BTF_KIND_ENUM64:
+		*off = btf_enum64(t)[i].name_off;
+		return true;
+	case BTF_KIND_FUNC_PROTO:
+		*off = btf_params(t)[i].name_off;
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int check_type(const struct validator *v, __u32 id, struct bp_err *err)
 {
 	const struct btf_type *t = btf__type_by_id(v->btf, id);
-	__u16 vlen = btf_vlen(t);
-	int ret, i;
+	struct ref_check rc = { .v = v, .id = id, .err = err };
+	__u16 vlen = btf_vlen(t), i;
+	__u32 off;
+	int ret;
 
-	ret = check_name(v, id, t->name_off, err);
-	if (ret)
-		return ret;
-
-	switch (btf_kind(t)) {
-	case BTF_KIND_INT:
-	case BTF_KIND_FLOAT:
-	case BTF_KIND_FWD:
-		return 0;
-	case BTF_KIND_PTR:
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_TYPE_TAG:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_VAR:
-	case BTF_KIND_DECL_TAG:
-		return check_ref(v, id, t->type, err);
-	case BTF_KIND_ARRAY:
-		ret = check_ref(v, id, btf_array(t)->type, err);
-		return ret ? ret : check_ref(v, id, btf_array(t)->index_type, err);
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION: {
-		const struct btf_member *m = btf_members(t);
-
-		for (i = 0; i < vlen; i++, m++) {
-			ret = check_name(v, id, m->name_off, err);
-			ret = ret ? ret : check_ref(v, id, m->type, err);
-			if (ret)
-				return ret;
-		}
-		return 0;
-	}
-	case BTF_KIND_ENUM: {
-		const struct btf_enum *e = btf_enum(t);
-
-		for (i = 0; i < vlen; i++, e++) {
-			ret = check_name(v, id, e->name_off, err);
-			if (ret)
-				return ret;
-		}
-		return 0;
-	}
-	case BTF_KIND_ENUM64: {
-		const struct btf_enum64 *e = btf_enum64(t);
-
-		for (i = 0; i < vlen; i++, e++) {
-			ret = check_name(v, id, e->name_off, err);
-			if (ret)
-				return ret;
-		}
-		return 0;
-	}
-	case BTF_KIND_FUNC_PROTO: {
-		const struct btf_param *p = btf_params(t);
-
-		ret = check_ref(v, id, t->type, err);
-		for (i = 0; !ret && i < vlen; i++, p++) {
-			ret = check_name(v, id, p->name_off, err);
-			ret = ret ? ret : check_ref(v, id, p->type, err);
-		}
-		return ret;
-	}
-	case BTF_KIND_DATASEC: {
-		const struct btf_var_secinfo *vs = btf_var_secinfos(t);
-
-		for (i = 0; i < vlen; i++, vs++) {
-			ret = check_ref(v, id, vs->type, err);
-			if (ret)
-				return ret;
-		}
-		return 0;
-	}
-	default:
+	if (btf_kind(t) == BTF_KIND_UNKN || btf_kind(t) > BTF_KIND_ENUM64)
 		return bp_err_set(err, EINVAL, "%s: corrupt BTF: type [%u] has unknown kind %u",
 				  v->name, id, btf_kind(t));
-	}
+	ret = check_name(v, id, t->name_off, err);
+	for (i = 0; !ret && i < vlen && item_name_off(t, i, &off); i++)
+		ret = check_name(v, id, off, err);
+	if (ret)
+		return ret;
+	/* the walk only reads: the cast lets one visitor serve readers and
+	 * renumbering alike
+	 */
+	return btf_type_visit_refs((struct btf_type *)t, check_ref_cb, &rc);
 }
 
 /* The single outgoing edge along which walks continue without a composite

@@ -186,3 +186,13 @@ __u32 keep_member_count(const struct keep_set *ks, __u32 id)
 		return 0;
 	return ks->msets[ks->mslot[id] - 1].kept;
 }
+
+bool keep_follows_ref(const struct keep_set *ks, __u32 id, enum btf_ref_role role,
+		      __u32 index)
+{
+	if (role == REF_POINTEE)
+		return keep_has_pointee(ks, id);
+	if (role == REF_MEMBER || role == REF_VAR)
+		return keep_has_member(ks, id, index);
+	return true;
+}

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
+#include "core/btf_refs.h"
+
 struct btf;
 struct keep_set;
 
@@ -36,6 +38,13 @@ bool keep_has_type(const struct keep_set *ks, __u32 id);
 bool keep_is_root(const struct keep_set *ks, __u32 id);
 bool keep_has_member(const struct keep_set *ks, __u32 id, __u32 idx);
 bool keep_has_pointee(const struct keep_set *ks, __u32 ptr_id);
+/* Whether the output follows reference (role, index) of kept type id: a
+ * pointer's pointee only where a decision reads it, a member only when kept,
+ * everything else always.
+ */
+bool keep_follows_ref(const struct keep_set *ks, __u32 id, enum btf_ref_role role,
+		      __u32 index);
+
 /* Number of kept members/enumerators of id. */
 __u32 keep_member_count(const struct keep_set *ks, __u32 id);
 

@@ -50,65 +50,47 @@ static bool is_zero_len_array(const struct btf *btf, __u32 id)
 	return t && btf_is_array(t) && btf_array(t)->nelems == 0;
 }
 
-static int close_composite(struct worklist *w, const struct btf *btf, struct keep_set *ks,
-			   __u32 id, const struct btf_type *t)
+/* libbpf lets a zero-length array be indexed only when it is the last
+ * member: keep the real last one so "last" stays true or false.
+ */
+static void keep_flex_status(const struct btf *btf, struct keep_set *ks, __u32 id,
+			     const struct btf_type *t)
 {
 	const struct btf_member *m = btf_members(t);
 	__u16 vlen = btf_vlen(t), i;
-	int ret;
 
-	for (i = 0; i < vlen; i++) {
-		if (!keep_has_member(ks, id, i))
-			continue;
-		/* libbpf lets a zero-length array be indexed only when it is the
-		 * last member: keep the real last one so "last" stays true/false
-		 */
-		if (i + 1 < vlen && is_zero_len_array(btf, m[i].type))
+	for (i = 0; i + 1 < vlen; i++) {
+		if (keep_has_member(ks, id, i) && is_zero_len_array(btf, m[i].type)) {
 			keep_member(ks, id, vlen - 1);
+			return;
+		}
 	}
-	for (i = 0; i < vlen; i++) {
-		if (!keep_has_member(ks, id, i))
-			continue;
-		ret = keep_ref(w, ks, m[i].type);
-		if (ret)
-			return ret;
-	}
-	return 0;
+}
+
+struct close_ctx {
+	struct worklist *w;
+	struct keep_set *ks;
+	__u32 id;
+};
+
+static int close_ref(void *ctx, __u32 *ref, enum btf_ref_role role, __u32 index)
+{
+	struct close_ctx *c = ctx;
+
+	if (!keep_follows_ref(c->ks, c->id, role, index))
+		return 0;
+	return keep_ref(c->w, c->ks, *ref);
 }
 
 static int close_type(struct worklist *w, const struct btf *btf, struct keep_set *ks, __u32 id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
-	const struct btf_param *p;
-	int ret, i;
+	struct close_ctx c = { .w = w, .ks = ks, .id = id };
 
-	switch (btf_kind(t)) {
-	case BTF_KIND_PTR:
-		return keep_has_pointee(ks, id) ? keep_ref(w, ks, t->type) : 0;
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_TYPE_TAG:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_VAR:
-	case BTF_KIND_DECL_TAG:
-		return keep_ref(w, ks, t->type);
-	case BTF_KIND_ARRAY:
-		ret = keep_ref(w, ks, btf_array(t)->type);
-		return ret ? ret : keep_ref(w, ks, btf_array(t)->index_type);
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		return close_composite(w, btf, ks, id, t);
-	case BTF_KIND_FUNC_PROTO:
-		ret = keep_ref(w, ks, t->type);
-		p = btf_params(t);
-		for (i = 0; !ret && i < btf_vlen(t); i++)
-			ret = keep_ref(w, ks, p[i].type);
-		return ret;
-	default:
-		return 0;
-	}
+	if (btf_is_composite(t))
+		keep_flex_status(btf, ks, id, t);
+	/* read-only walk; see btf_refs.h */
+	return btf_type_visit_refs((struct btf_type *)t, close_ref, &c);
 }
 
 int minimize_close(const struct btf *src, struct keep_set *ks, struct bp_err *err)

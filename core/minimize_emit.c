@@ -28,6 +28,10 @@ struct emitter {
 	__u32 *stack;
 	size_t stack_cnt;
 	size_t stack_cap;
+	__u32 *refs;		/* push_refs scratch */
+	size_t refs_cnt;
+	size_t refs_cap;
+	__u32 refs_of;
 };
 
 static int cmp_roots(const void *a, const void *b, void *ctx)
@@ -63,41 +67,38 @@ static int stack_push(struct emitter *e, __u32 id)
 	return 0;
 }
 
-/* Push the kept references of id in reverse, so they pop in order. */
+static int collect_ref(void *ctx, __u32 *ref, enum btf_ref_role role, __u32 index)
+{
+	struct emitter *e = ctx;
+	__u32 *refs;
+
+	if (!keep_follows_ref(e->ks, e->refs_of, role, index))
+		return 0;
+	if (e->refs_cnt == e->refs_cap) {
+		e->refs_cap = e->refs_cap ? e->refs_cap * 2 : 64;
+		refs = realloc(e->refs, e->refs_cap * sizeof(*refs));
+		if (!refs)
+			return -ENOMEM;
+		e->refs = refs;
+	}
+	e->refs[e->refs_cnt++] = *ref;
+	return 0;
+}
+
+/* Push the followed references of id in reverse, so they pop in order. */
 static int push_refs(struct emitter *e, __u32 id)
 {
 	const struct btf_type *t = btf__type_by_id(e->src, id);
-	int i, ret = 0;
+	size_t i;
+	int ret;
 
-	switch (btf_kind(t)) {
-	case BTF_KIND_PTR:
-		return keep_has_pointee(e->ks, id) ? stack_push(e, t->type) : 0;
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_TYPE_TAG:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_VAR:
-	case BTF_KIND_DECL_TAG:
-		return stack_push(e, t->type);
-	case BTF_KIND_ARRAY:
-		ret = stack_push(e, btf_array(t)->index_type);
-		return ret ? ret : stack_push(e, btf_array(t)->type);
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-		for (i = btf_vlen(t) - 1; i >= 0 && !ret; i--) {
-			if (keep_has_member(e->ks, id, (__u32)i))
-				ret = stack_push(e, btf_members(t)[i].type);
-		}
-		return ret;
-	case BTF_KIND_FUNC_PROTO:
-		for (i = btf_vlen(t) - 1; i >= 0 && !ret; i--)
-			ret = stack_push(e, btf_params(t)[i].type);
-		return ret ? ret : stack_push(e, t->type);
-	default:
-		return 0;
-	}
+	e->refs_cnt = 0;
+	e->refs_of = id;
+	/* read-only walk; see btf_refs.h */
+	ret = btf_type_visit_refs((struct btf_type *)t, collect_ref, e);
+	for (i = e->refs_cnt; !ret && i-- > 0;)
+		ret = stack_push(e, e->refs[i]);
+	return ret;
 }
 
 static void assign(struct emitter *e, __u32 id)
@@ -281,45 +282,30 @@ static int emit_enum(const struct emitter *e, struct btf *out, __u32 id,
 	return new_id;
 }
 
+struct remap_ctx {
+	const struct emitter *e;
+	__u32 src_id;
+};
+
+static int remap_ref(void *ctx, __u32 *ref, enum btf_ref_role role, __u32 index)
+{
+	const struct remap_ctx *r = ctx;
+
+	*ref = keep_follows_ref(r->e->ks, r->src_id, role, index) ? map_ref(r->e, *ref) : 0;
+	return 0;
+}
+
 /* Everything else is copied whole and its references renumbered. */
 static int emit_copy(const struct emitter *e, struct btf *out, __u32 id,
 		     const struct btf_type *t)
 {
-	struct btf_param *p;
-	struct btf_type *nt;
-	int new_id, i;
+	struct remap_ctx r = { .e = e, .src_id = id };
+	int new_id;
 
 	new_id = btf__add_type(out, e->src, t);
 	if (new_id < 0)
 		return new_id;
-	nt = out_type(out, (__u32)new_id);
-	switch (btf_kind(nt)) {
-	case BTF_KIND_PTR:
-		nt->type = keep_has_pointee(e->ks, id) ? map_ref(e, t->type) : 0;
-		break;
-	case BTF_KIND_TYPEDEF:
-	case BTF_KIND_VOLATILE:
-	case BTF_KIND_CONST:
-	case BTF_KIND_RESTRICT:
-	case BTF_KIND_TYPE_TAG:
-	case BTF_KIND_FUNC:
-	case BTF_KIND_VAR:
-	case BTF_KIND_DECL_TAG:
-		nt->type = map_ref(e, t->type);
-		break;
-	case BTF_KIND_ARRAY:
-		btf_array(nt)->type = map_ref(e, btf_array(t)->type);
-		btf_array(nt)->index_type = map_ref(e, btf_array(t)->index_type);
-		break;
-	case BTF_KIND_FUNC_PROTO:
-		nt->type = map_ref(e, t->type);
-		p = btf_params(nt);
-		for (i = 0; i < btf_vlen(nt); i++)
-			p[i].type = map_ref(e, btf_params(t)[i].type);
-		break;
-	default:
-		break;
-	}
+	btf_type_visit_refs(out_type(out, (__u32)new_id), remap_ref, &r);
 	return new_id;
 }
 
@@ -387,6 +373,7 @@ int minimize_emit_btf(const struct btf *src, const struct keep_set *ks, struct b
 out:
 	btf__free(btf);
 	free(e.stack);
+	free(e.refs);
 	free(e.new_id);
 	free(e.order);
 	return ret;
