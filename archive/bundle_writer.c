@@ -15,6 +15,7 @@
 
 #include "archive/archive_priv.h"
 #include "archive/bundle_writer.h"
+#include "core/fileio.h"
 
 #define MODE_FILE 0644
 #define MODE_DIR 0755
@@ -206,23 +207,6 @@ static char *join_path(const char *dir, const char *rel)
 	if (asprintf(&s, "%s/%s", dir, rel) < 0)
 		return NULL;
 	return s;
-}
-
-static int write_all(int fd, const void *data, size_t size)
-{
-	const char *p = data;
-
-	while (size) {
-		ssize_t n = write(fd, p, size);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		size -= (size_t)n;
-	}
-	return 0;
 }
 
 static int rm_one(const char *fpath, const struct stat *sb, int flag, struct FTW *ftw)
@@ -435,7 +419,7 @@ static int dir_write_file(const char *full, const void *data, size_t size, time_
 	fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, MODE_FILE);
 	if (fd < 0)
 		return -errno;
-	ret = write_all(fd, data, size);
+	ret = bp_write_all(fd, data, size);
 	/* fixed mode whatever the umask */
 	if (!ret && fchmod(fd, MODE_FILE) < 0)
 		ret = -errno;

@@ -105,7 +105,7 @@ void bp_unview_file(struct bp_file_view *view)
 	*view = (struct bp_file_view){ 0 };
 }
 
-static int write_all(int fd, const void *data, size_t size)
+int bp_write_all(int fd, const void *data, size_t size)
 {
 	const char *p = data;
 
@@ -141,7 +141,7 @@ int bp_write_file_atomic(const char *path, const void *data, size_t size,
 		free(tmp);
 		return ret;
 	}
-	ret = write_all(fd, data, size);
+	ret = bp_write_all(fd, data, size);
 	if (!ret && fchmod(fd, 0644) < 0)
 		ret = -errno;
 	if (!ret && fsync(fd) < 0)

@@ -26,6 +26,9 @@ int bp_view_file(const char *path, size_t max_size, struct bp_file_view *view,
 		 struct bp_err *err);
 void bp_unview_file(struct bp_file_view *view);
 
+/* Write all of data to fd, retrying short writes and EINTR; -errno. */
+int bp_write_all(int fd, const void *data, size_t size);
+
 /* Write data to path via a temp file in the same directory, fsync, rename.
  * On failure nothing is left at path and the temp file is removed.
  */
