@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -513,6 +514,44 @@ static int dir_sync(struct bundle_writer *w, struct bp_err *err)
 /* An existing directory goes aside first (rename onto an empty directory
  * made for it), the new one comes in, then the old one is removed.
  */
+/* Only an empty directory or an earlier bundle (it has index.json at its
+ * top) may be replaced: -o pointed at anything else by mistake, the hub
+ * itself included, must not be wiped.
+ */
+static int check_replaceable_dir(const char *dest, struct bp_err *err)
+{
+	bool empty = true, has_index = false;
+	struct dirent *de;
+	struct stat st;
+	char *index;
+	DIR *dir;
+
+	if (lstat(dest, &st) < 0)
+		return errno == ENOENT ? 0 : bp_err_set(err, errno, "%s: cannot stat: %s", dest,
+							 strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return bp_err_set(err, EEXIST, "%s: exists and is not a directory", dest);
+	dir = opendir(dest);
+	if (!dir)
+		return bp_err_set(err, errno, "%s: cannot open: %s", dest, strerror(errno));
+	while ((de = readdir(dir))) {
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			empty = false;
+	}
+	closedir(dir);
+	if (empty)
+		return 0;
+	if (asprintf(&index, "%s/index.json", dest) < 0)
+		return bp_err_set(err, ENOMEM, "%s: out of memory", dest);
+	has_index = lstat(index, &st) == 0 && S_ISREG(st.st_mode);
+	free(index);
+	if (!has_index)
+		return bp_err_set(err, EEXIST,
+				  "%s: directory exists and is not a btfpack bundle (no index.json); refusing to replace it",
+				  dest);
+	return 0;
+}
+
 static int dir_replace(struct bundle_writer *w, struct bp_err *err)
 {
 	char *old = NULL;
@@ -528,8 +567,9 @@ static int dir_replace(struct bundle_writer *w, struct bp_err *err)
 					  w->dest, w->tmp, strerror(errno));
 		goto out;
 	}
-	if (!S_ISDIR(st.st_mode))
-		return bp_err_set(err, EEXIST, "%s: exists and is not a directory", w->dest);
+	ret = check_replaceable_dir(w->dest, err);
+	if (ret)
+		return ret;
 	if (asprintf(&old, "%s.old.XXXXXX", w->dest) < 0)
 		return bp_err_set(err, ENOMEM, "%s: out of memory", w->dest);
 	if (!mkdtemp(old)) {
@@ -672,6 +712,9 @@ int bundle_open(const char *path, enum bundle_format fmt, time_t mtime,
 	}
 
 	if (fmt == BUNDLE_DIR) {
+		ret = check_replaceable_dir(w->dest, err);
+		if (ret)
+			goto err_free;
 		if (!mkdtemp(w->tmp)) {
 			ret = bp_err_set(err, errno, "%s: cannot create temp directory: %s",
 					 w->dest, strerror(errno));

@@ -771,12 +771,10 @@ static void test_commit_failure(void **state)
 	char *p;
 
 	(void)state;
-	/* a directory bundle onto a regular file */
+	/* a directory bundle onto a regular file: refused before any work */
 	p = in_base("out");
 	assert_int_equal(bp_write_file_atomic(p, "keep", 4, NULL), 0);
-	assert_int_equal(bundle_open(p, BUNDLE_DIR, MTIME, &w, &err), 0);
-	assert_int_equal(bundle_add_file(w, "k.btf", ONE, 3, &err), 0);
-	assert_true(bundle_commit(w, &err) < 0);
+	assert_true(bundle_open(p, BUNDLE_DIR, MTIME, &w, &err) < 0);
 	assert_non_null(strstr(err.msg, p));
 	assert_int_equal(count_entries(base), 1);
 	assert_int_equal(lstat(p, &st), 0);
@@ -863,6 +861,14 @@ static void test_replace_existing(void **state)
 		struct recs r = { .n = 0 };
 
 		write_sample(p, formats[i].fmt, MTIME);
+		if (formats[i].fmt == BUNDLE_DIR) {
+			/* what makes a directory an earlier bundle */
+			char *index;
+
+			assert_true(asprintf(&index, "%s/index.json", p) > 0);
+			assert_int_equal(bp_write_file_atomic(index, "{}\n", 3, NULL), 0);
+			free(index);
+		}
 		assert_int_equal(bundle_open(p, formats[i].fmt, MTIME + 1, &w, &err), 0);
 		assert_int_equal(bundle_add_file(w, "new.btf", "NEW", 3, &err), 0);
 		assert_int_equal(bundle_commit(w, &err), 0);
@@ -876,6 +882,34 @@ static void test_replace_existing(void **state)
 		teardown(NULL);
 		setup(NULL);
 	}
+}
+
+/* -o pointed at a directory that is not a bundle (the hub, a home
+ * directory) must never be replaced; an empty one may be.
+ */
+static void test_refuses_non_bundle_dir(void **state)
+{
+	struct bundle_writer *w;
+	struct bp_err err;
+	struct stat st;
+	char *p = in_base("precious"), *file;
+
+	(void)state;
+	assert_int_equal(mkdir(p, 0755), 0);
+	assert_true(asprintf(&file, "%s/data.txt", p) > 0);
+	assert_int_equal(bp_write_file_atomic(file, "keep", 4, NULL), 0);
+	assert_int_equal(bundle_open(p, BUNDLE_DIR, MTIME, &w, &err), -EEXIST);
+	assert_non_null(strstr(err.msg, "not a btfpack bundle"));
+	assert_int_equal(lstat(file, &st), 0);
+	assert_int_equal(count_entries(base), 1);
+	assert_int_equal(unlink(file), 0);
+	/* now empty: replaceable */
+	assert_int_equal(bundle_open(p, BUNDLE_DIR, MTIME, &w, &err), 0);
+	assert_int_equal(bundle_add_file(w, "k.btf", ONE, 3, &err), 0);
+	assert_int_equal(bundle_commit(w, &err), 0);
+	assert_int_equal(count_entries(base), 1);
+	free(file);
+	free(p);
 }
 
 static void test_writer_rejects(void **state)
@@ -942,6 +976,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_commit_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_failure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_replace_existing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refuses_non_bundle_dir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer_rejects, setup, teardown),
 		cmocka_unit_test(test_format_for_path),
 	};
