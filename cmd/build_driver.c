@@ -81,18 +81,31 @@ static int cmp_bundle_paths(const void *a, const void *b, void *ctx)
 	return c ? c : (ia > ib) - (ia < ib);
 }
 
-/* Two inputs that would land on one bundle path: the later one fails. */
-static int mark_duplicates(struct driver *d)
+/* Inputs the walk found unusable fail with its reason; of two inputs that
+ * would land on one bundle path, the later one fails.
+ */
+static int mark_unusable(struct driver *d)
 {
-	size_t *order, i;
+	size_t *order, i, n = 0;
 
+	for (i = 0; i < d->hub.cnt; i++) {
+		const struct hub_kernel *k = &d->hub.kernels[i];
+
+		if (!k->problem)
+			continue;
+		snprintf(d->results[i].error, sizeof(d->results[i].error), "%s: %s", k->source,
+			 k->problem);
+		d->done[i] = true;
+	}
 	order = malloc((d->hub.cnt + 1) * sizeof(*order));
 	if (!order)
 		return -ENOMEM;
-	for (i = 0; i < d->hub.cnt; i++)
-		order[i] = i;
-	qsort_r(order, d->hub.cnt, sizeof(*order), cmp_bundle_paths, d->hub.kernels);
-	for (i = 1; i < d->hub.cnt; i++) {
+	for (i = 0; i < d->hub.cnt; i++) {
+		if (!d->hub.kernels[i].problem)
+			order[n++] = i;
+	}
+	qsort_r(order, n, sizeof(*order), cmp_bundle_paths, d->hub.kernels);
+	for (i = 1; i < n; i++) {
 		const struct hub_kernel *prev = &d->hub.kernels[order[i - 1]];
 		struct hub_kernel *k = &d->hub.kernels[order[i]];
 
@@ -356,7 +369,7 @@ static int prepare(struct driver *d, struct bp_err *err)
 	d->done = calloc(n, sizeof(*d->done));
 	d->links = calloc(n, sizeof(*d->links));
 	d->blobs = blob_store_new();
-	if (!d->results || !d->done || !d->links || !d->blobs || mark_duplicates(d)) {
+	if (!d->results || !d->done || !d->links || !d->blobs || mark_unusable(d)) {
 		bp_err_set(err, ENOMEM, "out of memory");
 		return -1;
 	}

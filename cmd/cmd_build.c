@@ -2,6 +2,7 @@
 /* btfpack build: command-line parsing; the work is in build_driver.c. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +265,82 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 	return -1;
 }
 
+/* path, absolute and with symlinks resolved, even when its last component
+ * does not exist yet; NULL when its directory does not exist.
+ */
+static char *resolve_output(const char *path)
+{
+	char *copy = strdup(path), *slash, *dir_real, *out = NULL;
+	const char *dir, *base;
+
+	if (!copy)
+		return NULL;
+	while (strlen(copy) > 1 && copy[strlen(copy) - 1] == '/')
+		copy[strlen(copy) - 1] = '\0';
+	slash = strrchr(copy, '/');
+	if (slash) {
+		*slash = '\0';
+		dir = slash == copy ? "/" : copy;
+		base = slash + 1;
+	} else {
+		dir = ".";
+		base = copy;
+	}
+	dir_real = realpath(dir, NULL);
+	if (dir_real && asprintf(&out, "%s/%s", strcmp(dir_real, "/") ? dir_real : "", base) < 0)
+		out = NULL;
+	free(dir_real);
+	free(copy);
+	return out;
+}
+
+static bool path_within(const char *inner, const char *outer)
+{
+	size_t n = strlen(outer);
+
+	return !strncmp(inner, outer, n) && (inner[n] == '/' || inner[n] == '\0');
+}
+
+/* A directory bundle inside the hub would be read back as input next time;
+ * one containing the hub would swallow it.
+ */
+static int check_output_location(const struct build_opts *o)
+{
+	char *hub = realpath(o->hub, NULL), *out = resolve_output(o->output);
+	int ret = 0;
+
+	if (o->format == BUNDLE_DIR && hub && out &&
+	    (path_within(out, hub) || path_within(hub, out))) {
+		fprintf(stderr,
+			"btfpack build: output directory %s %s the hub %s; choose an output outside it\n",
+			o->output, path_within(out, hub) ? "is inside" : "contains", o->hub);
+		ret = -1;
+	}
+	free(hub);
+	free(out);
+	return ret;
+}
+
+/* A name that promises an archive format we do not write must not quietly
+ * become a directory.
+ */
+static bool unsupported_archive_name(const char *path)
+{
+	static const char *const suffixes[] = {
+		".bz2", ".tbz", ".tbz2", ".zip", ".lz4", ".lzma", ".lz", ".tlz", ".7z",
+		".rar", ".Z", ".cpio", ".iso",
+	};
+	size_t n = strlen(path), i;
+
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t k = strlen(suffixes[i]);
+
+		if (n > k && !strcmp(path + n - k, suffixes[i]))
+			return true;
+	}
+	return false;
+}
+
 static void free_list(char **l)
 {
 	char **p;
@@ -304,6 +381,13 @@ int cmd_build(int argc, char **argv)
 		code = EXIT_USAGE;
 	if (code < 0) {
 		o.format = bundle_format_for_path(o.output);
+		if (o.format == BUNDLE_DIR && unsupported_archive_name(o.output))
+			code = usage_error("-o %s: unsupported bundle format (use .tar, .tar.gz, .tar.xz, .tar.zst or a directory)",
+					   o.output);
+		else if (check_output_location(&o))
+			code = EXIT_USAGE;
+	}
+	if (code < 0) {
 		core_init(false);
 		code = load_objects(&o, &ps) ? EXIT_ERROR : build_run(&o);
 	}

@@ -33,6 +33,52 @@ const char *arch_canonical(const char *name)
 	return name;
 }
 
+/* Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF): what
+ * index.json can carry.
+ */
+static size_t utf8_char_len(const unsigned char *s)
+{
+	unsigned int c = s[0], need, i, cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		need = 1, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		need = 2, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		need = 3, cp = c & 0x07;
+	else
+		return 0;
+	for (i = 1; i <= need; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return need + 1;
+}
+
+/* Replace every byte that is not part of valid UTF-8 with '?'; true if any. */
+static bool utf8_sanitize(char *s)
+{
+	bool changed = false;
+	size_t n;
+
+	while (*s) {
+		n = utf8_char_len((unsigned char *)s);
+		if (!n) {
+			*s++ = '?';
+			changed = true;
+		} else {
+			s += n;
+		}
+	}
+	return changed;
+}
+
 static const struct {
 	const char *suffix;
 	enum hub_input_kind kind;
@@ -122,9 +168,11 @@ static int fill_fields(struct hub_kernel *k, const char *rel, size_t release_len
 		comp[3] = p;
 		n++;
 	}
-	k->distro = strdup(n >= 4 ? comp[0] : "");
-	k->version = strdup(n >= 3 ? comp[1] : "");
-	k->arch = strdup(n >= 2 ? arch_canonical(comp[2]) : "");
+	k->distro = strdup(n == 4 ? comp[0] : "");
+	k->version = strdup(n == 4 ? comp[1] : "");
+	k->arch = strdup(n == 4 ? arch_canonical(comp[2]) : "");
+	if (n != 4 && !k->problem)
+		k->problem = strdup("not at <distro>/<version>/<arch>/<kernel> under the hub");
 	if (k->kind == HUB_ELF && !strncmp(file, "vmlinux-", 8) && release_len > 8)
 		k->release = strndup(file + 8, release_len - 8);
 	else
@@ -138,8 +186,30 @@ static int fill_fields(struct hub_kernel *k, const char *rel, size_t release_len
 	return ret;
 }
 
+static void free_kernel(struct hub_kernel *k)
+{
+	free(k->source);
+	free(k->abs_path);
+	free(k->distro);
+	free(k->version);
+	free(k->arch);
+	free(k->release);
+	free(k->bundle_path);
+	free(k->problem);
+}
+
+static bool selected(const struct hub_filter *f, const struct hub_kernel *k)
+{
+	/* an input at the wrong depth has no arch or distro to filter on */
+	if (k->problem && !k->arch[0] && (f->arches || f->distros))
+		return false;
+	return in_list(f->arches, k->arch) && in_list(f->distros, k->distro) &&
+	       matches_globs(f->globs, k->source);
+}
+
 static int add_kernel(struct walker *w, const char *rel, const char *abs,
-		      const char *file, enum hub_input_kind kind, size_t release_len)
+		      const char *file, enum hub_input_kind kind, size_t release_len,
+		      const char *problem)
 {
 	struct hub_kernel *k;
 	int ret;
@@ -158,23 +228,23 @@ static int add_kernel(struct walker *w, const char *rel, const char *abs,
 	k->kind = kind;
 	k->source = strdup(rel);
 	k->abs_path = strdup(abs);
+	k->problem = problem ? strdup(problem) : NULL;
 	w->out->cnt++;
-	if (!k->source || !k->abs_path)
+	if (!k->source || !k->abs_path || (problem && !k->problem))
 		return -ENOMEM;
 	ret = fill_fields(k, rel, release_len, file);
 	if (ret)
 		return ret;
-	if (!in_list(w->filter->arches, k->arch) || !in_list(w->filter->distros, k->distro) ||
-	    !matches_globs(w->filter->globs, k->source)) {
-		/* filtered out: drop it again */
+	if (utf8_sanitize(k->source) && !k->problem)
+		k->problem = strdup("file name is not valid UTF-8");
+	utf8_sanitize(k->distro);
+	utf8_sanitize(k->version);
+	utf8_sanitize(k->arch);
+	utf8_sanitize(k->release);
+	utf8_sanitize(k->bundle_path);
+	if (!selected(w->filter, k)) {
 		w->out->cnt--;
-		free(k->source);
-		free(k->abs_path);
-		free(k->distro);
-		free(k->version);
-		free(k->arch);
-		free(k->release);
-		free(k->bundle_path);
+		free_kernel(k);
 	}
 	return 0;
 }
@@ -203,11 +273,16 @@ static int visit_entry(struct walker *w, const char *rel_dir, const char *name, 
 		ret = walk_dir(w, rel, depth + 1);
 		goto out;
 	}
-	/* files may be symlinks (hubs assembled from several sources) */
-	if (S_ISLNK(st.st_mode) && (stat(abs, &st) < 0 || !S_ISREG(st.st_mode)))
+	if (!classify(name, &kind, &release_len))
 		goto out;
-	if (S_ISREG(st.st_mode) && classify(name, &kind, &release_len))
-		ret = add_kernel(w, rel, abs, name, kind, release_len);
+	/* files may be symlinks (hubs assembled from several sources) */
+	if (S_ISLNK(st.st_mode) && stat(abs, &st) < 0)
+		ret = add_kernel(w, rel, abs, name, kind, release_len,
+				 "dangling symlink");
+	else if (!S_ISREG(st.st_mode))
+		ret = add_kernel(w, rel, abs, name, kind, release_len, "not a regular file");
+	else
+		ret = add_kernel(w, rel, abs, name, kind, release_len, NULL);
 out:
 	free(rel);
 	free(abs);
@@ -256,7 +331,7 @@ static int walk_dir(struct walker *w, const char *rel, int depth)
 	}
 	closedir(dir);
 	/* byte order, never the locale's collation: output must not vary */
-	if (!ret)
+	if (!ret && cnt > 1)
 		qsort(names, cnt, sizeof(*names), cmp_names);
 	for (i = 0; !ret && i < cnt; i++)
 		ret = visit_entry(w, rel, names[i], depth);
@@ -292,17 +367,8 @@ void hub_list_free(struct hub_list *list)
 {
 	size_t i;
 
-	for (i = 0; i < list->cnt; i++) {
-		struct hub_kernel *k = &list->kernels[i];
-
-		free(k->source);
-		free(k->abs_path);
-		free(k->distro);
-		free(k->version);
-		free(k->arch);
-		free(k->release);
-		free(k->bundle_path);
-	}
+	for (i = 0; i < list->cnt; i++)
+		free_kernel(&list->kernels[i]);
 	free(list->kernels);
 	list->kernels = NULL;
 	list->cnt = 0;

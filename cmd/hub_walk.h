@@ -26,6 +26,7 @@ struct hub_kernel {
 	char *release;		/* file name without its suffix */
 	char *bundle_path;	/* <dirs>/<release>.btf */
 	enum hub_input_kind kind;
+	char *problem;		/* why this input cannot be used, or NULL */
 };
 
 struct hub_filter {
@@ -38,6 +39,12 @@ struct hub_list {
 	struct hub_kernel *kernels;
 	size_t cnt;
 };
+
+/* Inputs that cannot be used (not a regular file, not at
+ * <distro>/<version>/<arch>/<kernel>, a name that is not UTF-8) are still
+ * listed, with problem set, so the batch reports them instead of losing
+ * them; their text fields are made printable.
+ */
 
 /* Canonical architecture name: amd64/x86 -> x86_64, aarch64 -> arm64. */
 const char *arch_canonical(const char *name);

@@ -85,7 +85,7 @@ static int add_dir(struct obj_set *set, const char *dir_path, const char *arch, 
 	closedir(dir);
 	if (!ret && !cnt)
 		ret = bp_err_set(err, ENOENT, "%s: no *.o files in directory", dir_path);
-	if (!ret)
+	if (!ret && cnt > 1)
 		qsort(names, cnt, sizeof(*names), cmp_names);
 	for (i = 0; !ret && i < cnt; i++) {
 		if (asprintf(&path, "%s/%s", dir_path, names[i]) < 0) {
