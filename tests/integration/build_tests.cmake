@@ -1,0 +1,22 @@
+# Integration tests of `btfpack build` (included from CMakeLists.txt here,
+# after _it_args is set):
+#   build_synth   a hub generated at test time from the synthetic kernels:
+#                 failures, dedup, formats, modes, filters, flags (~20 s)
+#   build_corpus  the btfhub-android corpus: --verify, -j1 == -j2, unique
+#                 blobs, libbpf judge on every kernel x object (~45 s)
+# build_lib.sh is sourced by both; it is not a test.
+
+add_test(NAME integration.build_synth
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/build_synth.sh ${_it_args})
+set_tests_properties(integration.build_synth PROPERTIES
+  SKIP_RETURN_CODE 77
+  LABELS integration
+  TIMEOUT 600)
+
+add_test(NAME integration.build_corpus
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/build_corpus.sh ${_it_args})
+set_tests_properties(integration.build_corpus PROPERTIES
+  SKIP_RETURN_CODE 77
+  LABELS integration
+  TIMEOUT 900
+  RESOURCE_LOCK btfpack_corpus)
