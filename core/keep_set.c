@@ -28,6 +28,9 @@ struct keep_set {
 	struct member_set *msets;
 	__u32 mset_cnt;
 	__u32 mset_cap;
+	__u32 *kept_ids;	/* every id with KEEP_TYPE, first-kept order */
+	size_t kept_cnt;
+	size_t kept_cap;
 };
 
 struct keep_set *keep_set_new(const struct btf *btf)
@@ -56,6 +59,7 @@ void keep_set_free(struct keep_set *ks)
 	for (i = 0; i < ks->mset_cnt; i++)
 		free(ks->msets[i].bits);
 	free(ks->msets);
+	free(ks->kept_ids);
 	free(ks->flags);
 	free(ks->mslot);
 	free(ks);
@@ -66,11 +70,32 @@ bool keep_set_error(const struct keep_set *ks)
 	return ks->oom;
 }
 
+static void note_kept(struct keep_set *ks, __u32 id)
+{
+	__u32 *ids;
+
+	if (ks->kept_cnt == ks->kept_cap) {
+		size_t cap = ks->kept_cap ? ks->kept_cap * 2 : 256;
+
+		ids = realloc(ks->kept_ids, cap * sizeof(*ids));
+		if (!ids) {
+			ks->oom = true;
+			return;
+		}
+		ks->kept_ids = ids;
+		ks->kept_cap = cap;
+	}
+	ks->kept_ids[ks->kept_cnt++] = id;
+}
+
 static void set_flags(struct keep_set *ks, __u32 id, unsigned char f)
 {
 	/* id 0 is void: nothing to keep */
-	if (id && id < ks->cnt)
-		ks->flags[id] |= f;
+	if (!id || id >= ks->cnt)
+		return;
+	if ((f & KEEP_TYPE) && !(ks->flags[id] & KEEP_TYPE))
+		note_kept(ks, id);
+	ks->flags[id] |= f;
 }
 
 void keep_type(struct keep_set *ks, __u32 id)
@@ -195,4 +220,10 @@ bool keep_follows_ref(const struct keep_set *ks, __u32 id, enum btf_ref_role rol
 	if (role == REF_MEMBER || role == REF_VAR)
 		return keep_has_member(ks, id, index);
 	return true;
+}
+
+size_t keep_ids(const struct keep_set *ks, const __u32 **ids)
+{
+	*ids = ks->kept_ids;
+	return ks->kept_cnt;
 }

@@ -45,6 +45,12 @@ bool keep_has_pointee(const struct keep_set *ks, __u32 ptr_id);
 bool keep_follows_ref(const struct keep_set *ks, __u32 id, enum btf_ref_role role,
 		      __u32 index);
 
+/* The kept type ids, in the order they were first kept (valid until the
+ * next keep_*() call), so passes over the kept set need not scan every
+ * type of a 130k-type kernel.
+ */
+size_t keep_ids(const struct keep_set *ks, const __u32 **ids);
+
 /* Number of kept members/enumerators of id. */
 __u32 keep_member_count(const struct keep_set *ks, __u32 id);
 

@@ -95,16 +95,20 @@ static int close_type(struct worklist *w, const struct btf *btf, struct keep_set
 
 int minimize_close(const struct btf *src, struct keep_set *ks, struct bp_err *err)
 {
-	__u32 cnt = btf__type_cnt(src), id;
+	__u32 cnt = btf__type_cnt(src);
 	struct worklist w = { 0 };
+	const __u32 *ids;
+	size_t n, i;
 	int ret = 0;
 
 	w.seen = calloc(cnt, 1);
 	if (!w.seen)
 		return bp_err_set(err, ENOMEM, "out of memory");
-	for (id = 1; id < cnt && !ret; id++) {
-		if (keep_has_type(ks, id))
-			ret = push(&w, id);
+	/* the list grows while we push: take its length once */
+	n = keep_ids(ks, &ids);
+	for (i = 0; i < n && !ret; i++) {
+		keep_ids(ks, &ids);
+		ret = push(&w, ids[i]);
 	}
 	while (!ret && w.cnt)
 		ret = close_type(&w, src, ks, w.ids[--w.cnt]);

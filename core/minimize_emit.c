@@ -133,17 +133,33 @@ static int visit_refs(struct emitter *e, __u32 root)
 	return push_refs(e, root) ?: drain(e);
 }
 
+static int cmp_ids(const void *a, const void *b)
+{
+	__u32 x = *(const __u32 *)a, y = *(const __u32 *)b;
+
+	return (x > y) - (x < y);
+}
+
 static int build_order(struct emitter *e)
 {
-	__u32 *roots, nroots = 0, id, i;
+	__u32 *roots, *kept, nroots = 0, i;
+	const __u32 *ids;
+	size_t n, k;
 	int ret = 0;
 
-	roots = malloc((size_t)e->cnt * sizeof(*roots));
-	if (!roots)
+	n = keep_ids(e->ks, &ids);
+	roots = malloc((n + 1) * sizeof(*roots));
+	kept = malloc((n + 1) * sizeof(*kept));
+	if (!roots || !kept) {
+		free(roots);
+		free(kept);
 		return -ENOMEM;
-	for (id = 1; id < e->cnt; id++) {
-		if (keep_is_root(e->ks, id))
-			roots[nroots++] = id;
+	}
+	if (n)
+		memcpy(kept, ids, n * sizeof(*kept));
+	for (k = 0; k < n; k++) {
+		if (keep_is_root(e->ks, kept[k]))
+			roots[nroots++] = kept[k];
 	}
 	qsort_r(roots, nroots, sizeof(*roots), cmp_roots, (void *)e->src);
 	/* roots take the first ids so duplicate candidates stay in order */
@@ -152,9 +168,11 @@ static int build_order(struct emitter *e)
 	for (i = 0; i < nroots && !ret; i++)
 		ret = visit_refs(e, roots[i]);
 	/* anything unreachable from a root (none expected) in source order */
-	for (id = 1; id < e->cnt && !ret; id++)
-		ret = visit_from(e, id);
+	qsort(kept, n, sizeof(*kept), cmp_ids);
+	for (k = 0; k < n && !ret; k++)
+		ret = visit_from(e, kept[k]);
 	free(roots);
+	free(kept);
 	return ret;
 }
 
