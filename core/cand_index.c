@@ -5,10 +5,10 @@
  * and the table is sized by named types, to stay cheap on 130k-type kernels.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
-#include <xxhash.h>
 
 #include "core/btf_util.h"
 #include "core/cand_index.h"
@@ -36,20 +36,37 @@ struct name_key {
 
 /* libbpf's flavor rule: the name up to the last "X___Y" where X and Y are
  * not '_' (libbpf scans backwards from the end; the last such separator is
- * the one it finds first). Walking the underscores forward with strchr is
- * much cheaper on 130k kernel names, most of which have no separator.
+ * the one it finds first). One forward pass, which also yields the length.
+ * The reads past an '_' stop at the terminating NUL: name[i + 1] == '_'
+ * fails before name[i + 2] is read, and so on.
  */
 size_t core_essential_name_len(const char *name)
 {
-	size_t best = SIZE_MAX;
-	const char *s;
+	size_t best = SIZE_MAX, i;
 
-	for (s = strchr(name, '_'); s; s = strchr(s + 1, '_')) {
-		if (s > name && s[-1] != '_' && s[1] == '_' && s[2] == '_' && s[3] &&
-		    s[3] != '_')
-			best = (size_t)(s - name);
+	for (i = 0; name[i]; i++) {
+		if (name[i] == '_' && i && name[i - 1] != '_' && name[i + 1] == '_' &&
+		    name[i + 2] == '_' && name[i + 3] && name[i + 3] != '_')
+			best = i;
 	}
-	return best != SIZE_MAX ? best : strlen(name);
+	return best != SIZE_MAX ? best : i;
+}
+
+/* FNV-1a with a final avalanche so the low bits, which pick the slot, mix
+ * the whole name.
+ */
+static __u32 name_hash(const char *s, size_t len)
+{
+	__u32 h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
 }
 
 static const char *type_name(const struct btf *btf, __u32 id)
@@ -145,7 +162,7 @@ int cand_index_build(const struct btf *targ, struct cand_index **out, struct bp_
 		idx->names[id] = name;
 
 		keys[id].len = str_empty(name) ? 0 : (__u32)core_essential_name_len(name);
-		keys[id].hash = keys[id].len ? (__u32)XXH3_64bits(name, keys[id].len) : 0;
+		keys[id].hash = keys[id].len ? name_hash(name, keys[id].len) : 0;
 		named += keys[id].len != 0;
 	}
 	idx->mask = table_size_for(named) - 1;
@@ -185,7 +202,7 @@ const __u32 *cand_index_lookup(const struct cand_index *idx, const char *name,
 		*cnt = 0;
 		return NULL;
 	}
-	s = find_slot(idx, name, len, (__u32)XXH3_64bits(name, len));
+	s = find_slot(idx, name, len, name_hash(name, len));
 	*cnt = s->rep_id ? s->cnt : 0;
 	return s->rep_id ? idx->ids + s->first : NULL;
 }
