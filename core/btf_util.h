@@ -47,6 +47,18 @@ static inline const struct btf_type *btf_skip_mods(const struct btf *btf, __u32 
 	return t;
 }
 
+/* A kind's name as libbpf's messages spell it ("struct", "void", ...). */
+static inline const char *btf_kind_name(const struct btf_type *t)
+{
+	static const char *const names[] = {
+		"void", "int", "ptr", "array", "struct", "union", "enum", "fwd",
+		"typedef", "volatile", "const", "restrict", "func", "func_proto", "var",
+		"datasec", "float", "decl_tag", "type_tag", "enum64",
+	};
+
+	return btf_kind(t) < sizeof(names) / sizeof(names[0]) ? names[btf_kind(t)] : "unknown";
+}
+
 /* Reject references to missing types or strings and reference cycles that do
  * not pass through a struct, union or function prototype. name is for the
  * message.

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <bpf/btf.h>
 
+#include "core/btf_util.h"
 #include "core/keep_set.h"
 
 enum {
@@ -111,6 +112,20 @@ void keep_root(struct keep_set *ks, __u32 id)
 void keep_pointee(struct keep_set *ks, __u32 ptr_id)
 {
 	set_flags(ks, ptr_id, KEEP_TYPE | KEEP_POINTEE);
+}
+
+void keep_chain(struct keep_set *ks, __u32 id)
+{
+	const struct btf_type *t;
+	int steps = 0;
+
+	for (;;) {
+		keep_type(ks, id);
+		t = btf__type_by_id(ks->btf, id);
+		if (!t || !(btf_is_mod(t) || btf_is_typedef(t)) || ++steps > BTF_CHAIN_MAX)
+			return;
+		id = t->type;
+	}
 }
 
 static __u16 member_cnt(const struct keep_set *ks, __u32 id)

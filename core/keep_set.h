@@ -21,6 +21,8 @@ bool keep_set_error(const struct keep_set *ks);
 
 /* Keep a type (a struct/union/enum is kept as a husk: name, size, flags). */
 void keep_type(struct keep_set *ks, __u32 id);
+/* Keep id and every typedef/modifier on the way to the type it names. */
+void keep_chain(struct keep_set *ks, __u32 id);
 /* Keep member idx of struct/union id (and id itself). */
 void keep_member(struct keep_set *ks, __u32 id, __u32 idx);
 /* Keep every member of a struct/union or every enumerator of an enum. */

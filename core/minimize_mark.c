@@ -38,21 +38,6 @@ void minimizer_free(struct minimizer *m)
 	free(m);
 }
 
-/* Keep id and the typedef/modifier chain below it. */
-static void keep_chain(struct keep_set *ks, const struct btf *btf, __u32 id)
-{
-	const struct btf_type *t;
-	int steps = 0;
-
-	for (;;) {
-		keep_type(ks, id);
-		t = btf__type_by_id(btf, id);
-		if (!t || !(btf_is_mod(t) || btf_is_typedef(t)) || ++steps > BTF_CHAIN_MAX)
-			return;
-		id = t->type;
-	}
-}
-
 /* A field access: the root, and along the low-level path every member
  * (named or anonymous) and array it steps through.
  */
@@ -63,7 +48,7 @@ static void keep_field_path(struct keep_set *ks, const struct core_spec *spec)
 	const struct btf_type *t;
 	int i;
 
-	keep_chain(ks, btf, id);
+	keep_chain(ks, id);
 	for (i = 1; i < spec->raw_len; i++) {
 		t = btf_skip_mods(btf, id, &id);
 		if (!t)
@@ -80,13 +65,13 @@ static void keep_field_path(struct keep_set *ks, const struct core_spec *spec)
 		} else {
 			return;
 		}
-		keep_chain(ks, btf, id);
+		keep_chain(ks, id);
 	}
 }
 
 static void keep_enumval(struct keep_set *ks, const struct core_spec *spec)
 {
-	keep_chain(ks, spec->btf, spec->root_type_id);
+	keep_chain(ks, spec->root_type_id);
 	keep_enumerator(ks, spec->spec[0].type_id, spec->spec[0].idx);
 }
 
@@ -97,7 +82,7 @@ static void keep_erroring(struct keep_set *ks, const struct btf *btf, __u32 id)
 {
 	__u32 res;
 
-	keep_chain(ks, btf, id);
+	keep_chain(ks, id);
 	if (btf_skip_mods(btf, id, &res))
 		keep_all_members(ks, res);
 }

@@ -27,21 +27,11 @@ static bool essential_names_equal(const char *a, const char *b)
 	return la == lb && strncmp(a, b, la) == 0;
 }
 
-/* Mark id and every typedef/modifier on the way to the type it names. */
-static void mark_chain(struct keep_set *ks, const struct btf *btf, __u32 id)
+/* ks is the minimizer's set over targ_btf; NULL when only deciding. */
+static void mark_chain(struct keep_set *ks, __u32 id)
 {
-	const struct btf_type *t;
-	int steps = 0;
-
-	if (!ks)
-		return;
-	for (;;) {
-		keep_type(ks, id);
-		t = btf__type_by_id(btf, id);
-		if (!t || !(btf_is_mod(t) || btf_is_typedef(t)) || ++steps > BTF_CHAIN_MAX)
-			return;
-		id = t->type;
-	}
+	if (ks)
+		keep_chain(ks, id);
 }
 
 /* libbpf's bpf_core_fields_are_compat(). */
@@ -105,7 +95,7 @@ static int protos_are_compat(const struct btf *local_btf, const struct btf_type 
 	for (i = 0; i < vlen; i++, lp++, tp++) {
 		if (level <= 0)
 			return -EINVAL;
-		mark_chain(ks, targ_btf, tp->type);
+		mark_chain(ks, tp->type);
 		btf_skip_mods(local_btf, lp->type, &lid);
 		btf_skip_mods(targ_btf, tp->type, &tid);
 		ret = types_are_compat(local_btf, lid, targ_btf, tid, level - 1, ks);
@@ -132,7 +122,7 @@ static int types_are_compat(const struct btf *local_btf, __u32 local_id,
 	for (;;) {
 		if (--depth < 0)
 			return -EINVAL;
-		mark_chain(ks, targ_btf, targ_id);
+		mark_chain(ks, targ_id);
 		lt = btf_skip_mods(local_btf, local_id, &local_id);
 		tt = btf_skip_mods(targ_btf, targ_id, &targ_id);
 		if (!lt || !tt)
@@ -165,7 +155,7 @@ static int types_are_compat(const struct btf *local_btf, __u32 local_id,
 				return ret;
 			/* then the return type, as a tail step */
 			btf_skip_mods(local_btf, lt->type, &local_id);
-			mark_chain(ks, targ_btf, tt->type);
+			mark_chain(ks, tt->type);
 			btf_skip_mods(targ_btf, tt->type, &targ_id);
 			continue;
 		default:
@@ -295,7 +285,7 @@ static int types_match(const struct btf *local_btf, __u32 local_id,
 	for (;;) {
 		if (--depth < 0)
 			return -EINVAL;
-		mark_chain(ks, targ_btf, targ_id);
+		mark_chain(ks, targ_id);
 		lt = btf_skip_mods(local_btf, local_id, &local_id);
 		tt = btf_skip_mods(targ_btf, targ_id, &targ_id);
 		if (!lt || !tt)

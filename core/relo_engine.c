@@ -101,17 +101,6 @@ static void fail(struct relo_event *ev, int err, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *kind_name(const struct btf_type *t)
-{
-	static const char *const names[] = {
-		"UNKNOWN", "INT", "PTR", "ARRAY", "STRUCT", "UNION", "ENUM", "FWD",
-		"TYPEDEF", "VOLATILE", "CONST", "RESTRICT", "FUNC", "FUNC_PROTO", "VAR",
-		"DATASEC", "FLOAT", "DECL_TAG", "TYPE_TAG", "ENUM64",
-	};
-
-	return btf_kind(t) < sizeof(names) / sizeof(names[0]) ? names[btf_kind(t)] : "UNKNOWN";
-}
-
 /* Walk the in-play candidates in order as bpf_core_calc_relo_insn() does. */
 static void decide(struct engine *e, const struct core_relo *rec, struct cand_list *list,
 		   struct relo_event *ev)
@@ -224,7 +213,7 @@ static int process_record(struct engine *e, const struct core_relo_sec *sec, siz
 	if (rec->kind != CORE_TYPE_ID_LOCAL) {
 		if (str_empty(local_name)) {
 			fail(ev, -EINVAL, "target candidate search failed for [%u] %s <anon>: -22",
-			     rec->type_id, kind_name(local_t));
+			     rec->type_id, btf_kind_name(local_t));
 			return 0;
 		}
 		list = e->cache[rec->type_id];
@@ -240,7 +229,7 @@ static int process_record(struct engine *e, const struct core_relo_sec *sec, siz
 		const char *access = btf_str(e->local, rec->access_str_off);
 
 		fail(ev, -EINVAL, "parsing [%u] %s %s + %s failed: %d", rec->type_id,
-		     kind_name(local_t), str_empty(local_name) ? "<anon>" : local_name,
+		     btf_kind_name(local_t), str_empty(local_name) ? "<anon>" : local_name,
 		     access ? access : "<?>", ret);
 		return 0;
 	}

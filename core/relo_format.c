@@ -34,17 +34,6 @@ static void append(struct out_buf *b, const char *fmt, ...)
 	b->left -= (size_t)n;
 }
 
-static const char *kind_str(const struct btf_type *t)
-{
-	static const char *const names[] = {
-		"UNKN", "int", "ptr", "array", "struct", "union", "enum", "fwd",
-		"typedef", "volatile", "const", "restrict", "func", "func_proto", "var",
-		"datasec", "float", "decl_tag", "type_tag", "enum64",
-	};
-
-	return btf_kind(t) < sizeof(names) / sizeof(names[0]) ? names[btf_kind(t)] : "unknown";
-}
-
 static void append_enumval(struct out_buf *b, const struct core_spec *spec)
 {
 	const struct btf_type *t = btf_skip_mods(spec->btf, spec->root_type_id, NULL);
@@ -81,7 +70,7 @@ int core_spec_format(char *buf, size_t size, const struct core_spec *spec)
 	if (size)
 		buf[0] = '\0';
 	append(&b, "<%s> [%u] %s %s", core_kind_str(spec->kind), spec->root_type_id,
-	       t ? kind_str(t) : "?", str_empty(name) ? "<anon>" : name);
+	       t ? btf_kind_name(t) : "?", str_empty(name) ? "<anon>" : name);
 	if (core_kind_is_type(spec->kind) || !t)
 		return b.len;
 	if (core_kind_is_enumval(spec->kind)) {
