@@ -11,6 +11,7 @@
 #include "archive/bundle_reader.h"
 #include "cmd/commands.h"
 #include "core/fileio.h"
+#include "core/text.h"
 
 void cmd_lookup_usage(FILE *out)
 {
@@ -40,7 +41,7 @@ int cmd_lookup(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (bundle_lookup(argv[1], argv[2], &data, &size, &err)) {
-		fprintf(stderr, "btfpack: %s\n", err.msg);
+		bp_print_error(err.msg);
 		return EXIT_ERROR;
 	}
 	if (argc == 4 && strcmp(argv[3], "-"))

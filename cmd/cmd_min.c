@@ -16,6 +16,7 @@
 #include "core/fileio.h"
 #include "core/min_job.h"
 #include "core/source_btf.h"
+#include "core/text.h"
 
 struct min_opts {
 	bool verbose;
@@ -92,27 +93,29 @@ static const char *status_str(enum relo_status s)
 static int trace_event(void *ctx, const struct relo_event *ev)
 {
 	struct trace_ctx *t = ctx;
-	char local[256], targ[256];
+	char local[256], targ[256] = "", line[1024];
+	int n;
 
 	if (ev->status == RELO_FAILED)
-		fprintf(stderr,
-			"btfpack: warning: %s: %s: sec '%s' relo #%zu: %s; libbpf rejects this object on this kernel (all candidates kept)\n",
-			t->src, ev->obj->name, ev->sec->name, ev->sec_rec, ev->reason);
+		bp_print_errorf("warning: %s: %s: sec '%s' relo #%zu: %s; libbpf rejects this object on this kernel (all candidates kept)",
+				t->src, ev->obj->name, ev->sec->name, ev->sec_rec, ev->reason);
 	if (!t->verbose)
 		return 0;
 	if (ev->local)
 		core_spec_format(local, sizeof(local), ev->local);
 	else
 		snprintf(local, sizeof(local), "[%u] kind %u", ev->rec->type_id, ev->rec->kind);
-	fprintf(stderr, "%s: sec '%s' relo #%zu: %s: %s", ev->obj->name, ev->sec->name,
-		ev->sec_rec, local, status_str(ev->status));
-	if (ev->status == RELO_RESOLVED && ev->targ) {
+	if (ev->status == RELO_RESOLVED && ev->targ)
 		core_spec_format(targ, sizeof(targ), ev->targ);
-		fprintf(stderr, " => %s", targ);
-	}
-	if (ev->status != RELO_FAILED)
-		fprintf(stderr, "%s value %llu -> %llu", ev->res.poison ? " poisoned," : "",
-			(unsigned long long)ev->res.orig_val, (unsigned long long)ev->res.new_val);
+	n = snprintf(line, sizeof(line), "%s: sec '%s' relo #%zu: %s: %s%s%s", ev->obj->name,
+		     ev->sec->name, ev->sec_rec, local, status_str(ev->status),
+		     targ[0] ? " => " : "", targ);
+	if (ev->status != RELO_FAILED && n >= 0 && (size_t)n < sizeof(line))
+		snprintf(line + n, sizeof(line) - (size_t)n, "%s value %llu -> %llu",
+			 ev->res.poison ? " poisoned," : "", (unsigned long long)ev->res.orig_val,
+			 (unsigned long long)ev->res.new_val);
+	/* names come from the object's and the kernel's BTF strings */
+	bp_fputs_escaped(line, stderr);
 	fputc('\n', stderr);
 	return 0;
 }
@@ -124,13 +127,12 @@ static int load_objects(const struct min_opts *o, struct bpf_obj **objs)
 
 	for (i = 0; i < o->obj_cnt; i++) {
 		if (bpf_obj_load_file(o->objs[i], &objs[i], &err)) {
-			fprintf(stderr, "btfpack: %s\n", err.msg);
+			bp_print_error(err.msg);
 			return -1;
 		}
 		if (!objs[i]->relo_cnt)
-			fprintf(stderr,
-				"btfpack: warning: %s: no CO-RE relocations (%s); it adds nothing\n",
-				o->objs[i], objs[i]->has_btf_ext ? "empty in .BTF.ext" : "no .BTF.ext");
+			bp_print_errorf("warning: %s: no CO-RE relocations (%s); it adds nothing",
+					o->objs[i], objs[i]->has_btf_ext ? "empty in .BTF.ext" : "no .BTF.ext");
 	}
 	return 0;
 }
@@ -158,7 +160,7 @@ static int run(const struct min_opts *o, struct bpf_obj **objs, struct min_obj_s
 	if (!ret)
 		ret = bp_write_file_atomic(o->out, data, size, &err);
 	if (ret && err.msg[0])
-		fprintf(stderr, "btfpack: %s\n", err.msg);
+		bp_print_error(err.msg);
 	free(data);
 	btf__free(out);
 	cand_index_free(idx);
@@ -187,8 +189,11 @@ int cmd_min(int argc, char **argv)
 	ret = run(&o, objs, stats) ? EXIT_ERROR : EXIT_OK;
 	if (ret == EXIT_OK && o.verbose) {
 		for (i = 0; i < o.obj_cnt; i++)
-			fprintf(stderr, "%s: %zu resolved, %zu unresolved, %zu rejected\n",
-				o.objs[i], stats[i].resolved, stats[i].unresolved, stats[i].failed);
+		{
+			bp_fputs_escaped(o.objs[i], stderr);
+			fprintf(stderr, ": %zu resolved, %zu unresolved, %zu rejected\n",
+				stats[i].resolved, stats[i].unresolved, stats[i].failed);
+		}
 	}
 out:
 	for (i = 0; objs && i < o.obj_cnt; i++)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "core/text.h"
 
 static void usage(FILE *out)
 {
@@ -43,7 +44,7 @@ int main(int argc, char **argv)
 		return cmd_build(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "lookup"))
 		return cmd_lookup(argc - 1, argv + 1);
-	fprintf(stderr, "btfpack: unknown command '%s'\n", argv[1]);
+	bp_print_errorf("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;
 }

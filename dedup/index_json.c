@@ -11,6 +11,7 @@
 #include <string.h>
 #include <jansson.h>
 
+#include "core/text.h"
 #include "dedup/blob_store.h"
 #include "dedup/hash.h"
 #include "dedup/index_json.h"
@@ -520,23 +521,110 @@ static int str_width(const char *s)
 	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
-int report_table_write(const struct index_doc *doc, FILE *out)
-{
-	static const char kernel_title[] = "KERNEL";
-	int path_w = str_width(kernel_title), n, *col_w;
-	size_t i, j, ok = 0;
-	char cell[CELL_MAX];
-	const char *title;
+/* Names and errors come from the hub and the objects: escaped before they
+ * are measured, so a crafted name can neither steer the terminal nor forge
+ * a row or the closing "K kernels" line.
+ */
+struct table_text {
+	char **kernel;		/* per kernel: its path, escaped */
+	char **error;		/* per kernel: its error, escaped, or NULL */
+	char **title;		/* per object: its column title, escaped */
+};
 
-	col_w = calloc(doc->obj_cnt ? doc->obj_cnt : 1, sizeof(*col_w));
-	if (!col_w)
+static void table_text_free(struct table_text *t, const struct index_doc *doc)
+{
+	size_t i;
+
+	for (i = 0; t->kernel && i < doc->kernel_cnt; i++) {
+		free(t->kernel[i]);
+		free(t->error[i]);
+	}
+	for (i = 0; t->title && i < doc->obj_cnt; i++)
+		free(t->title[i]);
+	free(t->kernel);
+	free(t->error);
+	free(t->title);
+}
+
+static int table_text_make(struct table_text *t, const struct index_doc *doc)
+{
+	const char *title;
+	char *raw;
+	size_t i;
+	int n;
+
+	t->kernel = calloc(doc->kernel_cnt + 1, sizeof(*t->kernel));
+	t->error = calloc(doc->kernel_cnt + 1, sizeof(*t->error));
+	t->title = calloc(doc->obj_cnt + 1, sizeof(*t->title));
+	if (!t->kernel || !t->error || !t->title)
 		return -ENOMEM;
-	for (j = 0; j < doc->obj_cnt; j++)
-		obj_title(doc->objects[j].name, &col_w[j]);
 	for (i = 0; i < doc->kernel_cnt; i++) {
 		const struct index_kernel *k = &doc->kernels[i];
 
-		n = str_width(kernel_ctx(k));
+		t->kernel[i] = bp_escape_dup(kernel_ctx(k));
+		if (!t->kernel[i] || (k->error && !(t->error[i] = bp_escape_dup(k->error))))
+			return -ENOMEM;
+	}
+	for (i = 0; i < doc->obj_cnt; i++) {
+		title = obj_title(doc->objects[i].name, &n);
+		raw = strndup(title, (size_t)n);
+		t->title[i] = raw ? bp_escape_dup(raw) : NULL;
+		free(raw);
+		if (!t->title[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void table_write(const struct index_doc *doc, const struct table_text *t,
+			const int *col_w, int path_w, FILE *out)
+{
+	char cell[CELL_MAX];
+	size_t i, j;
+
+	/* rows are padded to the column widths except the last cell, so no
+	 * line ends in blanks
+	 */
+	fprintf(out, "%-*s", doc->obj_cnt ? path_w : 0, "KERNEL");
+	for (j = 0; j < doc->obj_cnt; j++)
+		fprintf(out, COL_GAP "%-*s", j + 1 < doc->obj_cnt ? col_w[j] : 0, t->title[j]);
+	fputc('\n', out);
+	for (i = 0; i < doc->kernel_cnt; i++) {
+		const struct index_kernel *k = &doc->kernels[i];
+
+		if (!kernel_ok(k)) {
+			fprintf(out, "%-*s" COL_GAP "FAILED%s%s\n", path_w, t->kernel[i],
+				t->error[i] ? ": " : "", t->error[i] ? t->error[i] : "");
+			continue;
+		}
+		fprintf(out, "%-*s", doc->obj_cnt ? path_w : 0, t->kernel[i]);
+		for (j = 0; j < doc->obj_cnt; j++) {
+			cell_text(cell, &doc->objects[j], k, j);
+			fprintf(out, COL_GAP "%-*s", j + 1 < doc->obj_cnt ? col_w[j] : 0, cell);
+		}
+		fputc('\n', out);
+	}
+}
+
+int report_table_write(const struct index_doc *doc, FILE *out)
+{
+	struct table_text text = { 0 };
+	int path_w = str_width("KERNEL"), n, *col_w;
+	size_t i, j, ok = 0;
+	char cell[CELL_MAX];
+
+	col_w = calloc(doc->obj_cnt ? doc->obj_cnt : 1, sizeof(*col_w));
+	if (!col_w || table_text_make(&text, doc)) {
+		free(col_w);
+		table_text_free(&text, doc);
+		return -ENOMEM;
+	}
+	for (j = 0; j < doc->obj_cnt; j++)
+		col_w[j] = str_width(text.title[j]);
+	for (i = 0; i < doc->kernel_cnt; i++) {
+		const struct index_kernel *k = &doc->kernels[i];
+
+		n = str_width(text.kernel[i]);
 		if (n > path_w)
 			path_w = n;
 		/* a failed row has one free-form cell that ends the line */
@@ -549,35 +637,12 @@ int report_table_write(const struct index_doc *doc, FILE *out)
 				col_w[j] = n;
 		}
 	}
-
-	/* rows are padded to the column widths except the last cell, so no
-	 * line ends in blanks
-	 */
-	fprintf(out, "%-*s", doc->obj_cnt ? path_w : 0, kernel_title);
-	for (j = 0; j < doc->obj_cnt; j++) {
-		title = obj_title(doc->objects[j].name, &n);
-		fprintf(out, COL_GAP "%-*.*s", j + 1 < doc->obj_cnt ? col_w[j] : 0, n, title);
-	}
-	fputc('\n', out);
-	for (i = 0; i < doc->kernel_cnt; i++) {
-		const struct index_kernel *k = &doc->kernels[i];
-
-		if (!kernel_ok(k)) {
-			fprintf(out, "%-*s" COL_GAP "FAILED%s%s\n", path_w, kernel_ctx(k),
-				k->error ? ": " : "", k->error ? k->error : "");
-			continue;
-		}
-		fprintf(out, "%-*s", doc->obj_cnt ? path_w : 0, kernel_ctx(k));
-		for (j = 0; j < doc->obj_cnt; j++) {
-			cell_text(cell, &doc->objects[j], k, j);
-			fprintf(out, COL_GAP "%-*s", j + 1 < doc->obj_cnt ? col_w[j] : 0, cell);
-		}
-		fputc('\n', out);
-	}
+	table_write(doc, &text, col_w, path_w, out);
 	fprintf(out, "\nlegend: resolved/total CO-RE relocations; !N: N unresolved "
 		"(no target in this kernel); xN: N rejected (object fails to load); -: not run\n");
 	fprintf(out, "%zu kernels: %zu ok, %zu failed\n", doc->kernel_cnt, ok,
 		doc->kernel_cnt - ok);
 	free(col_w);
+	table_text_free(&text, doc);
 	return ferror(out) ? -EIO : 0;
 }
