@@ -2,12 +2,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cmd/hub_walk.h"
+#include "core/text.h"
 
 #define HUB_MAX_DEPTH 16
 
@@ -31,52 +33,6 @@ const char *arch_canonical(const char *name)
 			return arch_aliases[i].canonical;
 	}
 	return name;
-}
-
-/* Strict UTF-8 (no overlongs, surrogates or values past U+10FFFF): what
- * index.json can carry.
- */
-static size_t utf8_char_len(const unsigned char *s)
-{
-	unsigned int c = s[0], need, i, cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		need = 1, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		need = 2, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		need = 3, cp = c & 0x07;
-	else
-		return 0;
-	for (i = 1; i <= need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return need + 1;
-}
-
-/* Replace every byte that is not part of valid UTF-8 with '?'; true if any. */
-static bool utf8_sanitize(char *s)
-{
-	bool changed = false;
-	size_t n;
-
-	while (*s) {
-		n = utf8_char_len((unsigned char *)s);
-		if (!n) {
-			*s++ = '?';
-			changed = true;
-		} else {
-			s += n;
-		}
-	}
-	return changed;
 }
 
 static const struct {
@@ -135,13 +91,34 @@ static bool matches_globs(char **globs, const char *s)
 	return false;
 }
 
+/* inner is outer or lies below it (both absolute, resolved). */
+static bool path_within(const char *inner, const char *outer)
+{
+	size_t n = strlen(outer);
+
+	if (n == 1 && outer[0] == '/')
+		return true;
+	return !strncmp(inner, outer, n) && (inner[n] == '/' || inner[n] == '\0');
+}
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+struct dir_id {
+	dev_t dev;
+	ino_t ino;
+};
+
 struct walker {
 	const char *root;
+	char *root_real;	/* the hub with symlinks resolved: where links may lead */
+	/* the directories being walked, outermost first: entering one of
+	 * them again (through a symlink) would walk forever
+	 */
+	struct dir_id stack[HUB_MAX_DEPTH + 1];
+	int stack_len;
 	const struct hub_filter *filter;
 	struct hub_list *out;
 	size_t cap;
@@ -200,6 +177,12 @@ static void free_kernel(struct hub_kernel *k)
 
 static bool selected(const struct hub_filter *f, const struct hub_kernel *k)
 {
+	/* a directory that could not be walked may hold selected inputs: it is
+	 * dropped only for what its own path already rules out
+	 */
+	if (k->kind == HUB_DIR)
+		return (!k->distro[0] || in_list(f->distros, k->distro)) &&
+		       (!k->arch[0] || in_list(f->arches, k->arch));
 	/* an input at the wrong depth has no arch or distro to filter on */
 	if (k->problem && !k->arch[0] && (f->arches || f->distros))
 		return false;
@@ -207,55 +190,152 @@ static bool selected(const struct hub_filter *f, const struct hub_kernel *k)
 	       matches_globs(f->globs, k->source);
 }
 
-static int add_kernel(struct walker *w, const char *rel, const char *abs,
-		      const char *file, enum hub_input_kind kind, size_t release_len,
-		      const char *problem)
+/* A new zeroed entry at the end of the list, holding its paths. */
+static struct hub_kernel *new_entry(struct walker *w, const char *rel, const char *abs,
+				    enum hub_input_kind kind)
 {
 	struct hub_kernel *k;
-	int ret;
 
 	if (w->out->cnt == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 64;
 
 		k = realloc(w->out->kernels, cap * sizeof(*k));
 		if (!k)
-			return -ENOMEM;
+			return NULL;
 		w->out->kernels = k;
 		w->cap = cap;
 	}
-	k = &w->out->kernels[w->out->cnt];
+	k = &w->out->kernels[w->out->cnt++];
 	memset(k, 0, sizeof(*k));
 	k->kind = kind;
 	k->source = strdup(rel);
 	k->abs_path = strdup(abs);
-	k->problem = problem ? strdup(problem) : NULL;
-	w->out->cnt++;
-	if (!k->source || !k->abs_path || (problem && !k->problem))
+	return k->source && k->abs_path ? k : NULL;
+}
+
+/* Remember an architecture the filters left out (a handful per hub). */
+static int note_filtered_arch(struct hub_list *l, const char *arch)
+{
+	char **grown;
+	size_t i;
+
+	if (!arch[0])
+		return 0;
+	for (i = 0; i < l->filtered_arch_cnt; i++)
+		if (!strcmp(l->filtered_arches[i], arch))
+			return 0;
+	grown = realloc(l->filtered_arches, (l->filtered_arch_cnt + 1) * sizeof(*grown));
+	if (!grown)
 		return -ENOMEM;
-	ret = fill_fields(k, rel, release_len, file);
-	if (ret)
-		return ret;
-	if (utf8_sanitize(k->source) && !k->problem)
-		k->problem = strdup("file name is not valid UTF-8");
-	utf8_sanitize(k->distro);
-	utf8_sanitize(k->version);
-	utf8_sanitize(k->arch);
-	utf8_sanitize(k->release);
-	utf8_sanitize(k->bundle_path);
+	l->filtered_arches = grown;
+	grown[l->filtered_arch_cnt] = strdup(arch);
+	if (!grown[l->filtered_arch_cnt])
+		return -ENOMEM;
+	l->filtered_arch_cnt++;
+	return 0;
+}
+
+/* Make the text fields valid UTF-8, then drop the entry unless selected. */
+static int keep_if_selected(struct walker *w, struct hub_kernel *k)
+{
+	if (bp_utf8_sanitize(k->source) && !k->problem &&
+	    !(k->problem = strdup("file name is not valid UTF-8")))
+		return -ENOMEM;
+	bp_utf8_sanitize(k->distro);
+	bp_utf8_sanitize(k->version);
+	bp_utf8_sanitize(k->arch);
+	bp_utf8_sanitize(k->release);
+	bp_utf8_sanitize(k->bundle_path);
 	if (!selected(w->filter, k)) {
+		int ret = note_filtered_arch(w->out, k->arch);
+
+		w->out->filtered_out++;
 		w->out->cnt--;
 		free_kernel(k);
+		return ret;
 	}
 	return 0;
 }
 
-static int walk_dir(struct walker *w, const char *rel, int depth);
+static int add_kernel(struct walker *w, const char *rel, const char *abs,
+		      const char *file, enum hub_input_kind kind, size_t release_len,
+		      const char *problem)
+{
+	struct hub_kernel *k = new_entry(w, rel, abs, kind);
+	int ret;
+
+	if (!k)
+		return -ENOMEM;
+	if (problem && !(k->problem = strdup(problem)))
+		return -ENOMEM;
+	ret = fill_fields(k, rel, release_len, file);
+	return ret ? ret : keep_if_selected(w, k);
+}
+
+/* A directory the walk could not enter is one failed entry: the rest of
+ * the hub is still built, and the index says what was left out. Its path
+ * fields are its first three components, as deep as it goes.
+ */
+static int add_dir_problem(struct walker *w, const char *rel, const char *abs,
+			   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int add_dir_problem(struct walker *w, const char *rel, const char *abs,
+			   const char *fmt, ...)
+{
+	const char *comp[3] = { "", "", "" };
+	struct hub_kernel *k = new_entry(w, rel, abs, HUB_DIR);
+	char *copy, *p, *save = NULL;
+	size_t n = 0;
+	va_list ap;
+	int ret;
+
+	if (!k)
+		return -ENOMEM;
+	va_start(ap, fmt);
+	ret = vasprintf(&k->problem, fmt, ap);
+	va_end(ap);
+	if (ret < 0) {
+		k->problem = NULL;
+		return -ENOMEM;
+	}
+	copy = strdup(rel);
+	if (!copy)
+		return -ENOMEM;
+	for (p = strtok_r(copy, "/", &save); p && n < 3; p = strtok_r(NULL, "/", &save))
+		comp[n++] = p;
+	k->distro = strdup(comp[0]);
+	k->version = strdup(comp[1]);
+	k->arch = strdup(arch_canonical(comp[2]));
+	k->release = strdup("");
+	k->bundle_path = strdup(rel);
+	free(copy);
+	if (!k->distro || !k->version || !k->arch || !k->release || !k->bundle_path)
+		return -ENOMEM;
+	return keep_if_selected(w, k);
+}
+
+static int walk_dir(struct walker *w, const char *rel, const char *abs, int depth);
+
+/* Where a symlink may lead: inside the hub, unless the caller opted out.
+ * Returns a problem text (static) or NULL; *real is the resolved target.
+ */
+static const char *check_symlink(const struct walker *w, const char *abs, char **real)
+{
+	*real = realpath(abs, NULL);
+	if (!*real)
+		return "symlink cannot be resolved";
+	if (!w->filter->follow_symlinks && !path_within(*real, w->root_real))
+		return "symlink leads outside the hub (--follow-symlinks allows it)";
+	return NULL;
+}
 
 static int visit_entry(struct walker *w, const char *rel_dir, const char *name, int depth)
 {
+	const char *problem = NULL;
 	enum hub_input_kind kind;
-	char *rel = NULL, *abs = NULL;
+	char *rel = NULL, *abs = NULL, *real = NULL;
 	size_t release_len;
+	bool is_input;
 	struct stat st;
 	int ret = 0;
 
@@ -265,80 +345,123 @@ static int visit_entry(struct walker *w, const char *rel_dir, const char *name, 
 		free(rel);
 		return -ENOMEM;
 	}
+	is_input = classify(name, &kind, &release_len);
 	if (lstat(abs, &st) < 0) {
-		ret = bp_err_set(w->err, errno, "%s: cannot stat: %s", abs, strerror(errno));
+		/* gone since readdir: nothing to build, unless it was an input */
+		if (is_input)
+			ret = add_kernel(w, rel, abs, name, kind, release_len,
+					 errno == ENOENT ? "vanished during the walk"
+							 : "cannot be examined (lstat failed)");
+		else if (errno != ENOENT)
+			ret = add_dir_problem(w, rel, abs, "cannot examine: %s", strerror(errno));
 		goto out;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		ret = walk_dir(w, rel, depth + 1);
+	if (S_ISLNK(st.st_mode)) {
+		if (stat(abs, &st) < 0) {
+			/* a dangling link is an input only by its name */
+			if (is_input)
+				ret = add_kernel(w, rel, abs, name, kind, release_len,
+						 "dangling symlink");
+			goto out;
+		}
+		if (!is_input && !S_ISDIR(st.st_mode))
+			goto out;	/* a link to some other file: not ours */
+		problem = check_symlink(w, abs, &real);
+		if (problem && !is_input) {
+			ret = add_dir_problem(w, rel, abs, "%s", problem);
+			goto out;
+		}
+	}
+	if (!problem && S_ISDIR(st.st_mode)) {
+		ret = walk_dir(w, rel, abs, depth + 1);
 		goto out;
 	}
-	if (!classify(name, &kind, &release_len))
+	if (!is_input)
 		goto out;
-	/* files may be symlinks (hubs assembled from several sources) */
-	if (S_ISLNK(st.st_mode) && stat(abs, &st) < 0)
-		ret = add_kernel(w, rel, abs, name, kind, release_len,
-				 "dangling symlink");
-	else if (!S_ISREG(st.st_mode))
-		ret = add_kernel(w, rel, abs, name, kind, release_len, "not a regular file");
-	else
-		ret = add_kernel(w, rel, abs, name, kind, release_len, NULL);
+	if (!problem && !S_ISREG(st.st_mode))
+		problem = "not a regular file";
+	ret = add_kernel(w, rel, abs, name, kind, release_len, problem);
 out:
+	free(real);
 	free(rel);
 	free(abs);
 	return ret;
 }
 
-static int walk_dir(struct walker *w, const char *rel, int depth)
+/* Names in dir, sorted byte-wise (never by the locale: output must not
+ * vary), hidden ones left out.
+ */
+static int list_dir(DIR *dir, char ***names_out, size_t *cnt_out)
 {
-	char *path = NULL, **names = NULL;
-	size_t cnt = 0, cap = 0, i;
+	char **names = NULL, **grown;
+	size_t cnt = 0, cap = 0;
 	struct dirent *de;
-	DIR *dir;
-	int ret = 0;
 
-	if (depth > HUB_MAX_DEPTH)
-		return bp_err_set(w->err, ELOOP, "%s/%s: directory tree too deep", w->root, rel);
-	if (asprintf(&path, "%s%s%s", w->root, rel[0] ? "/" : "", rel) < 0)
-		return -ENOMEM;
-	dir = opendir(path);
-	if (!dir) {
-		ret = bp_err_set(w->err, errno, "%s: cannot open directory: %s", path,
-				 strerror(errno));
-		free(path);
-		return ret;
-	}
 	while ((de = readdir(dir))) {
-		char **grown;
-
 		if (de->d_name[0] == '.')
 			continue; /* ".", "..", hidden files */
 		if (cnt == cap) {
 			cap = cap ? cap * 2 : 32;
 			grown = realloc(names, cap * sizeof(*names));
-			if (!grown) {
-				ret = -ENOMEM;
-				break;
-			}
+			if (!grown)
+				goto nomem;
 			names = grown;
 		}
 		names[cnt] = strdup(de->d_name);
-		if (!names[cnt]) {
-			ret = -ENOMEM;
-			break;
-		}
+		if (!names[cnt])
+			goto nomem;
 		cnt++;
 	}
-	closedir(dir);
-	/* byte order, never the locale's collation: output must not vary */
-	if (!ret && cnt > 1)
+	if (cnt > 1)
 		qsort(names, cnt, sizeof(*names), cmp_names);
+	*names_out = names;
+	*cnt_out = cnt;
+	return 0;
+nomem:
+	while (cnt)
+		free(names[--cnt]);
+	free(names);
+	return -ENOMEM;
+}
+
+static int walk_dir(struct walker *w, const char *rel, const char *abs, int depth)
+{
+	char **names = NULL;
+	size_t cnt = 0, i;
+	struct stat st;
+	DIR *dir;
+	int ret;
+
+	if (depth > HUB_MAX_DEPTH)
+		return add_dir_problem(w, rel, abs, "directory more than %d levels deep; not walked",
+				       HUB_MAX_DEPTH);
+	dir = opendir(abs);
+	if (!dir) {
+		if (!depth)
+			return bp_err_set(w->err, errno, "%s: cannot open directory: %s", abs,
+					  strerror(errno));
+		return add_dir_problem(w, rel, abs, "cannot open directory: %s", strerror(errno));
+	}
+	if (fstat(dirfd(dir), &st) < 0) {
+		closedir(dir);
+		return add_dir_problem(w, rel, abs, "cannot examine: %s", strerror(errno));
+	}
+	for (i = 0; i < (size_t)w->stack_len; i++) {
+		if (w->stack[i].dev == st.st_dev && w->stack[i].ino == st.st_ino) {
+			closedir(dir);
+			return add_dir_problem(w, rel, abs,
+					       "symlink loop: the directory holds this path already");
+		}
+	}
+	w->stack[w->stack_len++] = (struct dir_id){ st.st_dev, st.st_ino };
+	ret = list_dir(dir, &names, &cnt);
+	closedir(dir);
 	for (i = 0; !ret && i < cnt; i++)
 		ret = visit_entry(w, rel, names[i], depth);
+	w->stack_len--;
 	for (i = 0; i < cnt; i++)
 		free(names[i]);
 	free(names);
-	free(path);
 	return ret;
 }
 
@@ -349,13 +472,18 @@ int hub_walk(const char *root, const struct hub_filter *filter, struct hub_list 
 	struct stat st;
 	int ret;
 
-	out->kernels = NULL;
-	out->cnt = 0;
+	*out = (struct hub_list){ 0 };
 	if (stat(root, &st) < 0)
 		return bp_err_set(err, errno, "%s: %s", root, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return bp_err_set(err, ENOTDIR, "%s: not a directory", root);
-	ret = walk_dir(&w, "", 0);
+	w.root_real = realpath(root, NULL);
+	if (!w.root_real)
+		return bp_err_set(err, errno, "%s: %s", root, strerror(errno));
+	ret = walk_dir(&w, "", root, 0);
+	free(w.root_real);
+	if (!ret && out->filtered_arch_cnt > 1)
+		qsort(out->filtered_arches, out->filtered_arch_cnt, sizeof(char *), cmp_names);
 	if (ret == -ENOMEM)
 		ret = bp_err_set(err, ENOMEM, "%s: out of memory while walking", root);
 	if (ret)
@@ -369,7 +497,9 @@ void hub_list_free(struct hub_list *list)
 
 	for (i = 0; i < list->cnt; i++)
 		free_kernel(&list->kernels[i]);
+	for (i = 0; i < list->filtered_arch_cnt; i++)
+		free(list->filtered_arches[i]);
+	free(list->filtered_arches);
 	free(list->kernels);
-	list->kernels = NULL;
-	list->cnt = 0;
+	*list = (struct hub_list){ 0 };
 }

@@ -15,6 +15,7 @@ enum hub_input_kind {
 	HUB_ARCHIVE,		/* tarball holding the BTF */
 	HUB_RAW,		/* raw .btf file */
 	HUB_ELF,		/* vmlinux with a .BTF section */
+	HUB_DIR,		/* a directory the walk could not enter (problem set) */
 };
 
 struct hub_kernel {
@@ -33,17 +34,29 @@ struct hub_filter {
 	char **arches;		/* canonical names; NULL-terminated or NULL */
 	char **distros;
 	char **globs;		/* fnmatch on source */
+	bool follow_symlinks;	/* symlinks may lead outside the hub */
 };
 
 struct hub_list {
 	struct hub_kernel *kernels;
 	size_t cnt;
+	/* what the filters left out, to explain an empty selection */
+	size_t filtered_out;
+	char **filtered_arches;	/* their distinct architectures, sorted */
+	size_t filtered_arch_cnt;
 };
 
 /* Inputs that cannot be used (not a regular file, not at
- * <distro>/<version>/<arch>/<kernel>, a name that is not UTF-8) are still
- * listed, with problem set, so the batch reports them instead of losing
- * them; their text fields are made printable.
+ * <distro>/<version>/<arch>/<kernel>, a name that is not UTF-8, a symlink
+ * leading out of the hub or nowhere) are still listed, with problem set, so
+ * the batch reports them instead of losing them; so are directories the
+ * walk could not enter (unreadable, too deep, a symlink loop), as HUB_DIR
+ * entries. Their text fields are made valid UTF-8. Only a hub root that
+ * cannot be read, or running out of memory, fails the walk.
+ *
+ * Symlinks are followed, files and directories alike (BTFHub links
+ * codenames to versions), when they resolve inside the hub, or anywhere
+ * with follow_symlinks.
  */
 
 /* Canonical architecture name: amd64/x86 -> x86_64, aarch64 -> arm64. */
