@@ -13,9 +13,9 @@
 
 #include "archive/archive_priv.h"
 #include "archive/bundle_reader.h"
+#include "archive/bundle_writer.h"
 #include "core/fileio.h"
 
-#define INDEX_JSON "index.json"
 #define BLOB_HEX_LEN 32
 
 /* ---- tar bundles ---- */
@@ -418,7 +418,7 @@ static int collect_fn(void *ctx, struct archive *a, const struct bundle_entry *e
 	if (!n->path || (e->link_target && !n->target))
 		return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
 	/* small and needed by index lookups: saves a second pass */
-	if (e->type == BUNDLE_ENTRY_FILE && !strcmp(e->path, INDEX_JSON)) {
+	if (e->type == BUNDLE_ENTRY_FILE && !strcmp(e->path, BUNDLE_INDEX_PATH)) {
 		free(lk->index);
 		lk->index = NULL;
 		lk->have_index = false;
@@ -444,7 +444,9 @@ static void sort_nodes(struct lookup *lk)
 {
 	size_t i, out = 0;
 
-	qsort(lk->nodes, lk->cnt, sizeof(*lk->nodes), cmp_node);
+	/* qsort wants a valid array even for 0 elements: an empty tar has none */
+	if (lk->cnt > 1)
+		qsort(lk->nodes, lk->cnt, sizeof(*lk->nodes), cmp_node);
 	/* as on extraction, a later entry replaces an earlier one */
 	for (i = 0; i < lk->cnt; i++) {
 		if (i + 1 < lk->cnt && !strcmp(lk->nodes[i].path, lk->nodes[i + 1].path)) {
@@ -723,7 +725,7 @@ static int lk_read(struct lookup *lk, const char *p, void **data, size_t *size,
 		free(full);
 		return ret;
 	}
-	if (lk->have_index && !strcmp(p, INDEX_JSON)) {
+	if (lk->have_index && !strcmp(p, BUNDLE_INDEX_PATH)) {
 		/* +1: a distinct allocation even when empty */
 		*data = malloc(lk->index_size + 1);
 		if (!*data)
@@ -773,7 +775,7 @@ static int index_blob(struct lookup *lk, const char *want, bool *listed,
 	int ret;
 
 	*listed = false;
-	ret = resolve(lk, INDEX_JSON, &path, err);
+	ret = resolve(lk, BUNDLE_INDEX_PATH, &path, err);
 	if (ret == -ENOENT)
 		return 0;
 	if (!ret)

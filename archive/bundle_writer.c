@@ -541,7 +541,7 @@ static int check_replaceable_dir(const char *dest, struct bp_err *err)
 	closedir(dir);
 	if (empty)
 		return 0;
-	if (asprintf(&index, "%s/index.json", dest) < 0)
+	if (asprintf(&index, "%s/" BUNDLE_INDEX_PATH, dest) < 0)
 		return bp_err_set(err, ENOMEM, "%s: out of memory", dest);
 	has_index = lstat(index, &st) == 0 && S_ISREG(st.st_mode);
 	free(index);

@@ -29,6 +29,11 @@ enum bundle_format {
  */
 enum bundle_format bundle_format_for_path(const char *path);
 
+/* Where a bundle keeps its index, at its top: no kernel entry may take
+ * this path or lie below it.
+ */
+#define BUNDLE_INDEX_PATH "index.json"
+
 struct bundle_writer;
 
 int bundle_open(const char *path, enum bundle_format fmt, time_t mtime,

@@ -16,6 +16,7 @@
 #include "cmd/commands.h"
 #include "core/bpf_obj.h"
 #include "core/fileio.h"
+#include "core/text.h"
 #include "dedup/blob_store.h"
 #include "dedup/index_json.h"
 
@@ -32,6 +33,10 @@ struct driver {
 	struct blob_store *blobs;
 	char **links;		/* per kernel: bundle path it links to, or NULL */
 	size_t ok, failed, bytes_in, bytes_btf, bytes_out;
+	/* the index document, once every kernel is settled */
+	struct index_object *ix_objs;
+	struct index_kernel *ix_kernels;
+	struct index_doc doc;
 };
 
 static const char *const dedup_names[] = {
@@ -81,16 +86,28 @@ static int cmp_bundle_paths(const void *a, const void *b, void *ctx)
 	return c ? c : (ia > ib) - (ia < ib);
 }
 
-/* Inputs the walk found unusable fail with its reason; of two inputs that
- * would land on one bundle path, the later one fails.
+/* True when path is the bundle's index or lies below it. */
+static bool takes_index_path(const char *path)
+{
+	size_t n = strlen(BUNDLE_INDEX_PATH);
+
+	return !strncmp(path, BUNDLE_INDEX_PATH, n) && (!path[n] || path[n] == '/');
+}
+
+/* Inputs the walk found unusable fail with its reason; so does one whose
+ * bundle path the index takes (a distro directory named index.json); of two
+ * inputs that would land on one bundle path, the later one fails.
  */
 static int mark_unusable(struct driver *d)
 {
 	size_t *order, i, n = 0;
 
 	for (i = 0; i < d->hub.cnt; i++) {
-		const struct hub_kernel *k = &d->hub.kernels[i];
+		struct hub_kernel *k = &d->hub.kernels[i];
 
+		if (!k->problem && d->o->dedup != DEDUP_INDEX && takes_index_path(k->bundle_path) &&
+		    !(k->problem = strdup("its bundle path is where the bundle keeps " BUNDLE_INDEX_PATH)))
+			return -ENOMEM;
 		if (!k->problem)
 			continue;
 		snprintf(d->results[i].error, sizeof(d->results[i].error), "%s: %s", k->source,
@@ -237,34 +254,35 @@ static int write_report(const struct build_opts *o, const struct index_doc *doc,
 	return ret;
 }
 
-static int finish_bundle(struct driver *d, struct bundle_writer *w, struct bp_err *err)
+/* The index document of the run, once every kernel is settled: index.json
+ * and the report are both rendered from it.
+ */
+static int make_index(struct driver *d, struct bp_err *err)
 {
-	struct index_object *objs = calloc(d->o->objs.cnt + 1, sizeof(*objs));
-	struct index_kernel *kernels = calloc(d->hub.cnt + 1, sizeof(*kernels));
-	struct index_doc doc = { 0 };
+	d->ix_objs = calloc(d->o->objs.cnt + 1, sizeof(*d->ix_objs));
+	d->ix_kernels = calloc(d->hub.cnt + 1, sizeof(*d->ix_kernels));
+	if (!d->ix_objs || !d->ix_kernels)
+		return bp_err_set(err, ENOMEM, "out of memory");
+	fill_index(d, d->ix_objs, d->ix_kernels, &d->doc);
+	return 0;
+}
+
+static int add_index(struct driver *d, struct bundle_writer *w, struct bp_err *err)
+{
 	char *json = NULL;
 	int ret;
 
-	if (!objs || !kernels) {
-		ret = bp_err_set(err, ENOMEM, "out of memory");
-		goto out;
-	}
-	fill_index(d, objs, kernels, &doc);
-	ret = index_json_render(&doc, &json, err);
+	ret = index_json_render(&d->doc, &json, err);
 	if (!ret)
-		ret = bundle_add_file(w, "index.json", json, strlen(json), err);
-	if (!ret)
-		ret = write_report(d->o, &doc, err);
-out:
+		ret = bundle_add_file(w, BUNDLE_INDEX_PATH, json, strlen(json), err);
 	free(json);
-	free(objs);
-	free(kernels);
 	return ret;
 }
 
 static void summary(const struct driver *d)
 {
-	if (d->o->quiet)
+	/* nothing to sum up when the run stopped before it had a hub */
+	if (d->o->quiet || !d->blobs)
 		return;
 	fprintf(stderr,
 		"btfpack: %zu kernels: %zu ok, %zu failed; %zu unique blobs; "
@@ -293,7 +311,7 @@ static int take_kernel(struct driver *d, struct bundle_writer *w, size_t i,
 		ret = write_kernel(d, w, i, err);
 	} else {
 		d->failed++;
-		fprintf(stderr, "btfpack: %s\n", r->error);
+		bp_print_error(r->error);
 	}
 	/* the blob is in the bundle now; keep only what the index needs */
 	free(r->blob);
@@ -348,10 +366,35 @@ static void driver_free(struct driver *d)
 	free(d->results);
 	free(d->done);
 	free(d->links);
+	free(d->ix_objs);
+	free(d->ix_kernels);
 	blob_store_free(d->blobs);
 	hub_list_free(&d->hub);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->cond);
+}
+
+/* Nothing to build: say whether the hub had nothing or the filters took
+ * it all, and what they left out (an --arch typo shows at once).
+ */
+static void explain_empty(const struct driver *d, struct bp_err *err)
+{
+	const struct hub_list *h = &d->hub;
+	char arches[256] = "";
+	size_t i, n = 0;
+
+	if (!h->filtered_out) {
+		bp_err_set(err, ENOENT,
+			   "%s: no kernel BTF found (inputs are <distro>/<version>/<arch>/<kernel>.btf[.tar.xz|.tar.gz|.tar.zst|.tar] or vmlinux*)",
+			   d->o->hub);
+		return;
+	}
+	for (i = 0; i < h->filtered_arch_cnt && n < sizeof(arches); i++)
+		n += (size_t)snprintf(arches + n, sizeof(arches) - n, "%s%s", i ? ", " : "",
+				      h->filtered_arches[i]);
+	bp_err_set(err, ENOENT,
+		   "%s: none of its %zu kernel inputs is selected by --arch/--distro/--match (architectures there: %s)",
+		   d->o->hub, h->filtered_out, arches[0] ? arches : "none");
 }
 
 static int prepare(struct driver *d, struct bp_err *err)
@@ -361,7 +404,7 @@ static int prepare(struct driver *d, struct bp_err *err)
 	if (hub_walk(d->o->hub, &d->o->filter, &d->hub, err))
 		return -1;
 	if (!d->hub.cnt) {
-		bp_err_set(err, ENOENT, "%s: no kernel BTF found (after filters)", d->o->hub);
+		explain_empty(d, err);
 		return -1;
 	}
 	n = d->hub.cnt;
@@ -376,6 +419,23 @@ static int prepare(struct driver *d, struct bp_err *err)
 	return 0;
 }
 
+/* Index, then commit: the bundle is in place or nothing is. */
+static int write_bundle(struct driver *d, struct bundle_writer **w, struct bp_err *err)
+{
+	const struct build_opts *o = d->o;
+	int ret;
+
+	if (!d->ok || (d->failed && o->strict))
+		return bp_err_set(err, EINVAL, "%s: not written: %s", o->output,
+				  d->ok ? "--strict and some kernels failed" : "no kernel succeeded");
+	ret = add_index(d, *w, err);
+	if (ret)
+		return ret;
+	ret = bundle_commit(*w, err);
+	*w = NULL;
+	return ret;
+}
+
 int build_run(const struct build_opts *o)
 {
 	struct driver d = { .o = o };
@@ -386,29 +446,24 @@ int build_run(const struct build_opts *o)
 	pthread_mutex_init(&d.lock, NULL);
 	pthread_cond_init(&d.cond, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &d.start);
-	if (prepare(&d, &err) || bundle_open(o->output, o->format, o->mtime, &w, &err) ||
-	    run_workers(&d, w, &err))
-		goto fail;
-	if (!d.ok || (d.failed && o->strict)) {
-		bp_err_set(&err, EINVAL, "%s: not written: %s", o->output,
-			   d.ok ? "--strict and some kernels failed" : "no kernel succeeded");
-		goto fail;
+	if (!prepare(&d, &err) && !bundle_open(o->output, o->format, o->mtime, &w, &err) &&
+	    !run_workers(&d, w, &err) && !make_index(&d, &err) && !write_bundle(&d, &w, &err))
+		code = d.failed ? EXIT_PARTIAL : EXIT_OK;
+	if (w)
+		bundle_abort(w);
+	if (code == EXIT_ERROR && err.msg[0])
+		bp_print_error(err.msg);
+	/* after the bundle, so a full disk for the report cannot cost the
+	 * bundle; written even without a bundle, to say what failed
+	 */
+	if (d.ix_kernels && write_report(o, &d.doc, &err)) {
+		if (code != EXIT_ERROR)
+			bp_print_errorf("%s (the bundle %s is written)", err.msg, o->output);
+		else
+			bp_print_error(err.msg);
+		code = EXIT_ERROR;
 	}
-	if (finish_bundle(&d, w, &err))
-		goto fail;
-	code = bundle_commit(w, &err) ? EXIT_ERROR : d.failed ? EXIT_PARTIAL : EXIT_OK;
-	w = NULL;
-	if (code == EXIT_ERROR)
-		goto fail;
 	summary(&d);
 	driver_free(&d);
 	return code;
-fail:
-	if (w)
-		bundle_abort(w);
-	if (err.msg[0])
-		fprintf(stderr, "btfpack: %s\n", err.msg);
-	summary(&d);
-	driver_free(&d);
-	return EXIT_ERROR;
 }

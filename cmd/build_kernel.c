@@ -45,7 +45,7 @@ static int load_kernel(const struct build_opts *o, const struct hub_kernel *k,
 	data = w->view.data;
 	size = w->view.size;
 	if (k->kind == HUB_ARCHIVE) {
-		ret = archive_read_btf_member(w->view.data, w->view.size, k->abs_path,
+		ret = archive_read_btf_member(w->view.data, w->view.size, k->source,
 					      o->member_cap, &w->member, err);
 		if (ret)
 			return ret;
@@ -53,7 +53,7 @@ static int load_kernel(const struct build_opts *o, const struct hub_kernel *k,
 		size = w->member.size;
 	}
 	res->btf_size = size;
-	ret = source_btf_load_mem(data, size, k->abs_path, &w->btf, err);
+	ret = source_btf_load_mem(data, size, k->source, &w->btf, err);
 	/* the parsed BTF owns a copy: drop the bytes early to bound memory */
 	free(w->member.data);
 	w->member.data = NULL;
@@ -92,6 +92,17 @@ static int minimize_kernel(const struct build_opts *o, const struct hub_kernel *
 	return ret;
 }
 
+/* Every per-kernel error starts with the kernel's hub path, whichever
+ * stage failed.
+ */
+static void name_kernel(struct bp_err *err, const struct hub_kernel *k)
+{
+	size_t n = strlen(k->source);
+
+	if (strncmp(err->msg, k->source, n) || err->msg[n] != ':')
+		bp_err_prefix(err, k->source);
+}
+
 void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
 		  struct kernel_result *res)
 {
@@ -106,13 +117,15 @@ void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
 	w.stats = calloc(nobj, sizeof(*w.stats));
 	res->coverage = calloc(nobj, sizeof(*res->coverage));
 	if (!w.objs || !w.obj_idx || !w.stats || !res->coverage)
-		ret = bp_err_set(&err, ENOMEM, "%s: out of memory", k->abs_path);
+		ret = bp_err_set(&err, ENOMEM, "%s: out of memory", k->source);
 	else
 		ret = load_kernel(o, k, &w, res, &err);
 	if (!ret)
 		ret = minimize_kernel(o, k, &w, res, &err);
 	if (ret == -EPROTO)
 		bp_err_prefix(&err, "verification failed");
+	if (ret)
+		name_kernel(&err, k);
 	res->ok = !ret;
 	if (ret) {
 		memcpy(res->error, err.msg, sizeof(res->error));

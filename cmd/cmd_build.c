@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "cmd/build.h"
 #include "cmd/commands.h"
 #include "core/core_init.h"
+#include "core/text.h"
 
 void cmd_build_usage(FILE *out)
 {
@@ -34,6 +36,8 @@ void cmd_build_usage(FILE *out)
 		"  --match GLOB             only inputs whose hub path matches (repeatable)\n"
 		"  --max-member-size SIZE   refuse archive members above SIZE (K/M/G suffixes;\n"
 		"                           default 256M): decompression bombs\n"
+		"  --follow-symlinks        follow symlinks that lead outside the hub (by\n"
+		"                           default only those resolving inside it are)\n"
 		"Output:\n"
 		"  -o, --output BUNDLE      .tar.xz, .tar.gz, .tar.zst, .tar, or a directory\n"
 		"  --dedup MODE             symlink (default), hardlink, index (blobs/<xxh128>.btf),\n"
@@ -63,6 +67,7 @@ enum {
 	OPT_REPORT,
 	OPT_VERIFY,
 	OPT_STRICT,
+	OPT_FOLLOW_SYMLINKS,
 };
 
 struct pending_obj {
@@ -105,7 +110,7 @@ static int push_obj(struct parse_state *ps, const char *arg, bool per_arch)
 	if (per_arch) {
 		eq = strchr(arg, '=');
 		if (!eq || eq == arg || !eq[1]) {
-			fprintf(stderr, "btfpack build: --obj-arch wants ARCH=FILE|DIR, got '%s'\n", arg);
+			bp_print_errorf("build: --obj-arch wants ARCH=FILE|DIR, got '%s'", arg);
 			return -EINVAL;
 		}
 		p->arch = strndup(arg, (size_t)(eq - arg));
@@ -168,18 +173,24 @@ static int parse_epoch(time_t *mtime)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno || *end || v < 0) {
-		fprintf(stderr, "btfpack build: SOURCE_DATE_EPOCH '%s' is not a time in seconds\n", s);
+		bp_print_errorf("build: SOURCE_DATE_EPOCH '%s' is not a time in seconds", s);
 		return -EINVAL;
 	}
 	*mtime = (time_t)v;
 	return 0;
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
 {
-	fprintf(stderr, "btfpack build: ");
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
+	char msg[BP_PRINT_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	bp_print_errorf("build: %s", msg);
 	cmd_build_usage(stderr);
 	return EXIT_USAGE;
 }
@@ -202,6 +213,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -216,6 +228,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		case 'h': cmd_build_usage(stdout); return EXIT_OK;
 		case OPT_VERIFY: o->verify = true; break;
 		case OPT_STRICT: o->strict = true; break;
+		case OPT_FOLLOW_SYMLINKS: o->filter.follow_symlinks = true; break;
 		case OPT_REPORT: o->report = optarg; break;
 		case 'j':
 			errno = 0;
@@ -253,11 +266,11 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		}
 	}
 	if (argc - optind != 1)
-		return usage_error("expected exactly one HUB directory%s", "");
+		return usage_error("expected exactly one HUB directory");
 	if (!o->output)
-		return usage_error("-o BUNDLE is required%s", "");
+		return usage_error("-o BUNDLE is required");
 	if (!ps->obj_cnt)
-		return usage_error("give BPF objects with --obj or --obj-arch%s", "");
+		return usage_error("give BPF objects with --obj or --obj-arch");
 	o->hub = argv[optind];
 	o->filter.arches = ps->arches;
 	o->filter.distros = ps->distros;
@@ -311,9 +324,8 @@ static int check_output_location(const struct build_opts *o)
 
 	if (o->format == BUNDLE_DIR && hub && out &&
 	    (path_within(out, hub) || path_within(hub, out))) {
-		fprintf(stderr,
-			"btfpack build: output directory %s %s the hub %s; choose an output outside it\n",
-			o->output, path_within(out, hub) ? "is inside" : "contains", o->hub);
+		bp_print_errorf("build: output directory %s %s the hub %s; choose an output outside it",
+				o->output, path_within(out, hub) ? "is inside" : "contains", o->hub);
 		ret = -1;
 	}
 	free(hub);
@@ -357,7 +369,7 @@ static int load_objects(struct build_opts *o, const struct parse_state *ps)
 
 	for (i = 0; i < ps->obj_cnt; i++) {
 		if (obj_set_add(&o->objs, ps->objs[i].path, ps->objs[i].arch, o->quiet, &err)) {
-			fprintf(stderr, "btfpack: %s\n", err.msg);
+			bp_print_error(err.msg);
 			return -1;
 		}
 	}
