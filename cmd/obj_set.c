@@ -10,13 +10,44 @@
 #include "cmd/obj_set.h"
 #include "core/bpf_obj.h"
 #include "core/fileio.h"
+#include "core/text.h"
 
-static int add_file(struct obj_set *set, const char *path, const char *arch, bool quiet,
-		    struct bp_err *err)
+/* Two objects under one name on one architecture would make the index
+ * and the report ambiguous.
+ */
+static const struct obj_entry *name_taken(const struct obj_set *set, const char *name,
+					  const char *arch)
 {
+	size_t i;
+
+	for (i = 0; i < set->cnt; i++) {
+		const struct obj_entry *e = &set->entries[i];
+
+		if (!strcmp(e->name, name) && (!e->arch || !arch || !strcmp(e->arch, arch)))
+			return e;
+	}
+	return NULL;
+}
+
+/* path is what to open; name is what the index calls it: the file name,
+ * relative to --obj DIR, so bundle bytes do not depend on where the
+ * objects were when the bundle was built.
+ */
+static int add_file(struct obj_set *set, const char *path, const char *name,
+		    const char *arch, bool quiet, struct bp_err *err)
+{
+	const struct obj_entry *taken;
 	struct obj_entry *e;
 	struct bp_file_view view;
 	int ret;
+
+	arch = arch ? arch_canonical(arch) : NULL;
+	taken = name_taken(set, name, arch);
+	if (taken)
+		return bp_err_set(err, EEXIST,
+				  "%s: another object is named %s too (%s%s); rename one or give them with --obj-arch for different architectures",
+				  path, name, taken->arch ? "for " : "for every architecture",
+				  taken->arch ? taken->arch : "");
 
 	e = realloc(set->entries, (set->cnt + 1) * sizeof(*e));
 	if (!e)
@@ -32,14 +63,14 @@ static int add_file(struct obj_set *set, const char *path, const char *arch, boo
 	bp_unview_file(&view);
 	if (ret)
 		return ret;
-	e->name = strdup(path);
-	e->arch = arch ? strdup(arch_canonical(arch)) : NULL;
+	e->name = strdup(name);
+	e->arch = arch ? strdup(arch) : NULL;
 	set->cnt++;
 	if (!e->name || (arch && !e->arch))
 		return bp_err_set(err, ENOMEM, "%s: out of memory", path);
 	if (!e->obj->relo_cnt && !quiet)
-		fprintf(stderr, "btfpack: warning: %s: no CO-RE relocations (%s); it adds nothing\n",
-			path, e->obj->has_btf_ext ? "empty in .BTF.ext" : "no .BTF.ext");
+		bp_print_errorf("warning: %s: no CO-RE relocations (%s); it adds nothing",
+				path, e->obj->has_btf_ext ? "empty in .BTF.ext" : "no .BTF.ext");
 	return 0;
 }
 
@@ -92,7 +123,7 @@ static int add_dir(struct obj_set *set, const char *dir_path, const char *arch, 
 			ret = bp_err_set(err, ENOMEM, "%s: out of memory", dir_path);
 			break;
 		}
-		ret = add_file(set, path, arch, quiet, err);
+		ret = add_file(set, path, names[i], arch, quiet, err);
 		free(path);
 	}
 	for (i = 0; i < cnt; i++)
@@ -104,13 +135,15 @@ static int add_dir(struct obj_set *set, const char *dir_path, const char *arch, 
 int obj_set_add(struct obj_set *set, const char *path, const char *arch, bool quiet,
 		struct bp_err *err)
 {
+	const char *base;
 	struct stat st;
 
 	if (stat(path, &st) < 0)
 		return bp_err_set(err, errno, "%s: %s", path, strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return add_dir(set, path, arch, quiet, err);
-	return add_file(set, path, arch, quiet, err);
+	base = strrchr(path, '/');
+	return add_file(set, path, base ? base + 1 : path, arch, quiet, err);
 }
 
 void obj_set_free(struct obj_set *set)

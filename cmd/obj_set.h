@@ -15,7 +15,7 @@ struct bpf_obj;
 
 struct obj_entry {
 	struct bpf_obj *obj;
-	char *name;		/* as named on the command line (DIR/file.o) */
+	char *name;		/* file name; for --obj DIR, relative to DIR */
 	char *arch;		/* NULL: every architecture */
 	struct bp_hash hash;	/* of the object file */
 };
@@ -25,7 +25,9 @@ struct obj_set {
 	size_t cnt;
 };
 
-/* Add FILE, or every *.o file directly in DIR (sorted); arch may be NULL. */
+/* Add FILE, or every *.o file directly in DIR (sorted); arch may be NULL.
+ * Two objects of one name that could meet on one architecture: -EEXIST.
+ */
 int obj_set_add(struct obj_set *set, const char *path, const char *arch, bool quiet,
 		struct bp_err *err);
 void obj_set_free(struct obj_set *set);
