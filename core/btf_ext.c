@@ -10,6 +10,7 @@
  *   record: u32 insn_off, type_id, access_str_off, kind (+ future fields)
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
@@ -47,14 +48,39 @@ struct relo_cursor {
 	const unsigned char *p;
 	size_t left;
 	const char *name;
+	size_t secs_cap, relos_cap;	/* allocated room in obj's arrays */
 };
 
-static int add_section(struct bpf_obj *obj, const char *sec_name, size_t num,
-		       struct bp_err *err)
+/* arr with room for want elements, grown by doubling (one realloc per
+ * element made 100k sections quadratic); NULL when out of memory, arr
+ * then untouched.
+ */
+static void *reserve(void *arr, size_t *cap, size_t want, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+	void *p;
+
+	if (want <= *cap && arr)
+		return arr;
+	while (n < want) {
+		if (n > SIZE_MAX / 2)
+			return NULL;
+		n *= 2;
+	}
+	if (n > SIZE_MAX / elem)
+		return NULL;
+	p = realloc(arr, n * elem);
+	if (p)
+		*cap = n;
+	return p;
+}
+
+static int add_section(struct relo_cursor *c, struct bpf_obj *obj, const char *sec_name,
+		       size_t num, struct bp_err *err)
 {
 	struct core_relo_sec *secs;
 
-	secs = realloc(obj->secs, (obj->sec_cnt + 1) * sizeof(*secs));
+	secs = reserve(obj->secs, &c->secs_cap, obj->sec_cnt + 1, sizeof(*secs));
 	if (!secs)
 		return bp_err_set(err, ENOMEM, "%s: out of memory", obj->name);
 	obj->secs = secs;
@@ -93,10 +119,10 @@ static int read_section(struct relo_cursor *c, __u32 rec_size, struct bpf_obj *o
 		return bp_err_set(err, EINVAL,
 				  "%s: .BTF.ext: CO-RE section '%s' claims %u records of %u bytes, only %zu bytes left",
 				  c->name, sec_name, num, rec_size, c->left);
-	ret = add_section(obj, sec_name, num, err);
+	ret = add_section(c, obj, sec_name, num, err);
 	if (ret)
 		return ret;
-	relos = realloc(obj->relos, (obj->relo_cnt + num) * sizeof(*relos));
+	relos = reserve(obj->relos, &c->relos_cap, obj->relo_cnt + num, sizeof(*relos));
 	if (!relos)
 		return bp_err_set(err, ENOMEM, "%s: out of memory", obj->name);
 	obj->relos = relos;

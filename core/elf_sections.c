@@ -60,7 +60,7 @@ int elf_find_sections(const void *image, size_t size, const char *name,
 	size_t shstrndx, shnum, i;
 	GElf_Ehdr ehdr;
 	Elf *elf;
-	int ret = 0;
+	int ret = 0, elf_err;
 
 	for (i = 0; i < sec_cnt; i++) {
 		secs[i].data = NULL;
@@ -90,6 +90,7 @@ int elf_find_sections(const void *image, size_t size, const char *name,
 		goto out;
 	}
 	*big_endian = ehdr.e_ident[EI_DATA] == ELFDATA2MSB;
+	(void)elf_errno();	/* forget errors of earlier calls: only the walk's count */
 	while ((scn = elf_nextscn(elf, scn))) {
 		const char *sec_name;
 		GElf_Shdr sh;
@@ -106,8 +107,11 @@ int elf_find_sections(const void *image, size_t size, const char *name,
 		if (ret)
 			goto out;
 	}
-	if (elf_errno()) {
-		ret = bp_err_set(err, EINVAL, "%s: corrupt section table: %s", name, elf_errmsg(-1));
+	/* elf_errno() clears the error it returns: keep it for the message */
+	elf_err = elf_errno();
+	if (elf_err) {
+		ret = bp_err_set(err, EINVAL, "%s: corrupt section table: %s", name,
+				 elf_errmsg(elf_err));
 		goto out;
 	}
 out:

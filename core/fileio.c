@@ -20,7 +20,10 @@ int bp_read_file(const char *path, size_t max_size, void **data, size_t *size,
 
 	*data = NULL;
 	*size = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it is then
+	 * refused as not a regular file (the flag means nothing for those)
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return bp_err_set(err, errno, "%s: cannot open: %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {
@@ -72,7 +75,7 @@ int bp_view_file(const char *path, size_t max_size, struct bp_file_view *view,
 	int fd, ret;
 
 	*view = (struct bp_file_view){ 0 };
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return bp_err_set(err, errno, "%s: cannot open: %s", path, strerror(errno));
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&

@@ -20,6 +20,25 @@ static int parse_error(const char *name, const char *what, int ret, struct bp_er
 	return bp_err_set(err, -ret, "%s: %s is not valid BTF (%s)", name, what, strerror(-ret));
 }
 
+/* libbpf 1.1 reads any version and ignores the flags byte; the kernel
+ * takes version 1 with no flags only, and a newer format may mean other
+ * things by the same bytes: refuse what we cannot vouch for.
+ */
+static int check_header(const unsigned char *p, size_t size, const char *name,
+			const char *what, struct bp_err *err)
+{
+	/* magic (either byte order), then the version and flags bytes */
+	if (size < 4 || !((p[0] == 0x9f && p[1] == 0xeb) || (p[0] == 0xeb && p[1] == 0x9f)))
+		return 0;	/* not BTF at all: libbpf says so in its words */
+	if (p[2] != 1)
+		return bp_err_set(err, ENOTSUP, "%s: %s has BTF version %u; only version 1 is known",
+				  name, what, p[2]);
+	if (p[3])
+		return bp_err_set(err, ENOTSUP, "%s: %s has unknown BTF header flags 0x%02x", name,
+				  what, p[3]);
+	return 0;
+}
+
 static int parse_btf_bytes(const void *data, size_t size, const char *name,
 			   const char *what, struct btf **out, struct bp_err *err)
 {
@@ -28,6 +47,9 @@ static int parse_btf_bytes(const void *data, size_t size, const char *name,
 
 	if (size > UINT32_MAX)
 		return bp_err_set(err, EFBIG, "%s: %s is too large for BTF", name, what);
+	ret = check_header(data, size, name, what, err);
+	if (ret)
+		return ret;
 	libbpf_clear_warning();
 	btf = btf__new(data, (__u32)size);
 	ret = libbpf_get_error(btf);
