@@ -28,15 +28,6 @@ for t in xz gzip zstd sha256sum cmp od; do
 	command -v "$t" > /dev/null || die "$t not found"
 done
 
-n_pass=0 n_fail=0 n_skip=0
-pass() { n_pass=$((n_pass + 1)); log "ok: $*"; }
-fail() { n_fail=$((n_fail + 1)); warn "FAIL: $*"; }
-skip_case() { n_skip=$((n_skip + 1)); log "skipped: $*"; }
-check() { # DESCRIPTION COMMAND...: pass if COMMAND succeeds
-	local d=$1
-	shift
-	if "$@"; then pass "$d"; else fail "$d"; fi
-}
 
 synth_kernel() { # NAME: path of the synthetic kernel NAME.btf
 	local f=$SYNTH_DIR/kernels/$1.btf

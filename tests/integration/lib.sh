@@ -167,3 +167,24 @@ run_judges() {
 add_job() { printf '%s\0%s\0%s\0' "$2" "$3" "$4" >> "$1"; }
 
 file_size() { stat -c %s "$1"; }
+
+# Counting checks, for scripts that go on after a failed case and report
+# all of them: pass/fail/check, then finish to print the tally and exit.
+n_pass=0 n_fail=0 n_skip=0
+pass() { n_pass=$((n_pass + 1)); log "ok: $*"; }
+fail() { n_fail=$((n_fail + 1)); warn "FAIL: $*"; }
+skip_case() { n_skip=$((n_skip + 1)); log "skipped: $*"; }
+check() { # DESCRIPTION COMMAND...: pass if COMMAND succeeds
+	local d=$1
+	shift
+	if "$@"; then pass "$d"; else fail "$d"; fi
+}
+finish() {
+	log "$n_pass passed, $n_fail failed, $n_skip skipped"
+	[ "$n_fail" -eq 0 ] || exit 1
+	exit 0
+}
+
+# not_a_crash RC: true unless RC is a signal death (>= 128), a timeout
+# (124) or a sanitizer report (99, set by ctest)
+not_a_crash() { [ "$1" -lt 124 ] && [ "$1" -ne 99 ]; }
