@@ -263,6 +263,54 @@ static void test_truncated_section_header(void **state)
 	expect_error(f, "section header truncated");
 }
 
+/* The test binary is linked with --wrap=realloc: every realloc of the
+ * parser comes through here and is counted.
+ */
+void *__real_realloc(void *p, size_t n);
+void *__wrap_realloc(void *p, size_t n);
+static size_t realloc_calls;
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	realloc_calls++;
+	return __real_realloc(p, n);
+}
+
+/* 20,000 one-record sections: the arrays must grow geometrically (one
+ * realloc per section made 100k sections take minutes under ASan).
+ */
+static void test_many_sections_grow_geometrically(void **state)
+{
+	enum { NSEC = 20000 };
+	struct fixture *f = *state;
+	size_t core_len = 4 + (size_t)NSEC * (8 + 16), i, len = 32 + core_len;
+	unsigned char *img = malloc(len), *p;
+	struct bp_err err;
+	__u32 v;
+
+	assert_non_null(img);
+	put_header(f, (__u32)core_len);
+	memcpy(img, f->buf, 32);
+	p = img + 32;
+	v = 16;
+	memcpy(p, &v, 4);
+	p += 4;
+	for (i = 0; i < NSEC; i++) {
+		__u32 rec[6] = { i % 2 ? f->sec_a : f->sec_b, 1, (__u32)i * 8, 1, 0, 0 };
+
+		memcpy(p, rec, sizeof(rec));
+		p += sizeof(rec);
+	}
+	realloc_calls = 0;
+	assert_int_equal(btf_ext_read_core_relos(img, len, &f->obj, &err), 0);
+	assert_int_equal(f->obj.sec_cnt, NSEC);
+	assert_int_equal(f->obj.relo_cnt, NSEC);
+	assert_int_equal(f->obj.relos[NSEC - 1].insn_off, (NSEC - 1) * 8);
+	/* two arrays, each doubling from 16: about 2 * log2(NSEC / 16) */
+	assert_true(realloc_calls <= 32);
+	free(img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +325,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_record_count_lies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_section_name_not_a_string, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated_section_header, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_sections_grow_geometrically, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
