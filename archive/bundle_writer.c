@@ -2,7 +2,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 
 #include "archive/archive_priv.h"
 #include "archive/bundle_writer.h"
+#include "core/cleanup.h"
 #include "core/fileio.h"
 
 #define MODE_FILE 0644
@@ -43,8 +43,9 @@ struct bundle_writer {
 	enum bundle_format fmt;
 	time_t mtime;
 	char *dest;		/* destination, without trailing '/' */
-	char *tmp;		/* <dest>.tmp.XXXXXX: file (tar) or directory */
+	char *tmp;		/* <dest>.tmp.<pid>.XXXXXX: file (tar) or directory */
 	int fd;			/* tar: the temp file, else -1 */
+	struct bp_out_lock lock;	/* on dest, from open to commit or abort */
 	struct archive *a;	/* tar only */
 	struct path_set paths;
 	bool broken;		/* output may be inconsistent: commit refuses */
@@ -210,23 +211,6 @@ static char *join_path(const char *dir, const char *rel)
 	return s;
 }
 
-static int rm_one(const char *fpath, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	/* best effort: keep going so as much as possible goes away */
-	if (flag == FTW_DP)
-		rmdir(fpath);
-	else
-		unlink(fpath);
-	return 0;
-}
-
-static void remove_tree(const char *path)
-{
-	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Durability of the rename itself; failure here loses nothing written. */
 static void fsync_parent(const char *path)
 {
@@ -296,10 +280,9 @@ static int tar_open(struct bundle_writer *w, struct bp_err *err)
 {
 	int r;
 
-	w->fd = mkostemp(w->tmp, O_CLOEXEC);
-	if (w->fd < 0)
-		return bp_err_set(err, errno, "%s: cannot create temp file: %s", w->dest,
-				  strerror(errno));
+	r = bp_temp_file(w->dest, &w->tmp, &w->fd, err);
+	if (r)
+		return r;
 	if (fchmod(w->fd, MODE_FILE) < 0)
 		return bp_err_set(err, errno, "%s: cannot chmod temp file: %s", w->dest,
 				  strerror(errno));
@@ -396,9 +379,11 @@ static int tar_commit(struct bundle_writer *w, struct bp_err *err)
 	}
 	if (close(fd) < 0)
 		return bp_err_set(err, errno, "%s: cannot close: %s", w->dest, strerror(errno));
-	if (rename(w->tmp, w->dest) < 0)
-		return bp_err_set(err, errno, "%s: cannot rename %s into place: %s", w->dest,
-				  w->tmp, strerror(errno));
+	bp_test_pause_before_commit();
+	r = bp_temp_commit(w->tmp, w->dest);
+	if (r)
+		return bp_err_set(err, -r, "%s: cannot rename %s into place: %s", w->dest,
+				  w->tmp, strerror(-r));
 	fsync_parent(w->dest);
 	return 0;
 }
@@ -440,6 +425,8 @@ static int dir_emit(struct bundle_writer *w, const char *path, int kind,
 	full = join_path(w->tmp, path);
 	if (!full)
 		return bp_err_set(err, ENOMEM, "%s: out of memory", w->dest);
+	/* the signal cleaner must not remove the tree while it grows */
+	bp_cleanup_hold();
 	switch (kind) {
 	case KIND_DIR:
 		/* times are set on commit, once nothing more goes inside */
@@ -463,6 +450,7 @@ static int dir_emit(struct bundle_writer *w, const char *path, int kind,
 			ret = -errno;
 		break;
 	}
+	bp_cleanup_release();
 	if (ret)
 		ret = bp_err_set(err, -ret, "%s: cannot write entry %s: %s", w->dest, path,
 				 strerror(-ret));
@@ -511,9 +499,6 @@ static int dir_sync(struct bundle_writer *w, struct bp_err *err)
 	return ret;
 }
 
-/* An existing directory goes aside first (rename onto an empty directory
- * made for it), the new one comes in, then the old one is removed.
- */
 /* Only an empty directory or an earlier bundle (it has index.json at its
  * top) may be replaced: -o pointed at anything else by mistake, the hub
  * itself included, must not be wiped.
@@ -552,52 +537,38 @@ static int check_replaceable_dir(const char *dest, struct bp_err *err)
 	return 0;
 }
 
+/* The new tree and an existing bundle swap places in one step (or, where
+ * the filesystem cannot, in renames a later run repairs), so -o always
+ * holds the old or the new bundle; the old one is then removed.
+ */
 static int dir_replace(struct bundle_writer *w, struct bp_err *err)
 {
-	char *old = NULL;
 	struct stat st;
-	int ret = 0;
+	int ret;
 
+	bp_test_pause_before_commit();
 	if (lstat(w->dest, &st) < 0) {
 		if (errno != ENOENT)
 			return bp_err_set(err, errno, "%s: cannot stat: %s", w->dest,
 					  strerror(errno));
-		if (rename(w->tmp, w->dest) < 0)
-			return bp_err_set(err, errno, "%s: cannot rename %s into place: %s",
-					  w->dest, w->tmp, strerror(errno));
-		goto out;
+		ret = bp_temp_commit(w->tmp, w->dest);
+		if (ret)
+			return bp_err_set(err, -ret, "%s: cannot rename %s into place: %s",
+					  w->dest, w->tmp, strerror(-ret));
+		fsync_parent(w->dest);
+		return 0;
 	}
 	ret = check_replaceable_dir(w->dest, err);
 	if (ret)
 		return ret;
-	if (asprintf(&old, "%s.old.XXXXXX", w->dest) < 0)
-		return bp_err_set(err, ENOMEM, "%s: out of memory", w->dest);
-	if (!mkdtemp(old)) {
-		ret = bp_err_set(err, errno, "%s: cannot create %s: %s", w->dest, old,
-				 strerror(errno));
-		free(old);
-		return ret;
-	}
-	if (rename(w->dest, old) < 0) {
-		ret = bp_err_set(err, errno, "%s: cannot move the old bundle aside: %s",
-				 w->dest, strerror(errno));
-		rmdir(old);
-		free(old);
-		return ret;
-	}
-	if (rename(w->tmp, w->dest) < 0) {
-		ret = bp_err_set(err, errno, "%s: cannot rename %s into place: %s", w->dest,
-				 w->tmp, strerror(errno));
-		/* put the old bundle back */
-		rename(old, w->dest);
-		free(old);
-		return ret;
-	}
-	remove_tree(old);
-	free(old);
-out:
+	ret = bp_temp_exchange(w->tmp, w->dest);
+	if (ret)
+		return bp_err_set(err, -ret, "%s: cannot swap %s into place: %s", w->dest,
+				  w->tmp, strerror(-ret));
 	fsync_parent(w->dest);
-	return ret;
+	/* the old bundle, now at the temp name */
+	bp_temp_discard(w->tmp);
+	return 0;
 }
 
 static int dir_commit(struct bundle_writer *w, struct bp_err *err)
@@ -697,9 +668,9 @@ int bundle_open(const char *path, enum bundle_format fmt, time_t mtime,
 	w->fmt = fmt;
 	w->mtime = mtime;
 	w->fd = -1;
+	w->lock.fd = -1;
 	w->dest = strndup(path, len);
-	if (!w->dest || asprintf(&w->tmp, "%s.tmp.XXXXXX", w->dest) < 0) {
-		w->tmp = NULL;
+	if (!w->dest) {
 		ret = bp_err_set(err, ENOMEM, "%s: out of memory", path);
 		goto err_free;
 	}
@@ -710,24 +681,19 @@ int bundle_open(const char *path, enum bundle_format fmt, time_t mtime,
 		ret = bp_err_set(err, EINVAL, "%s: not a usable bundle path", path);
 		goto err_free;
 	}
-
+	/* held until commit or abort: one writer per destination */
+	ret = bp_out_lock(w->dest, &w->lock, err);
+	if (ret)
+		goto err_free;
 	if (fmt == BUNDLE_DIR) {
 		ret = check_replaceable_dir(w->dest, err);
-		if (ret)
-			goto err_free;
-		if (!mkdtemp(w->tmp)) {
-			ret = bp_err_set(err, errno, "%s: cannot create temp directory: %s",
-					 w->dest, strerror(errno));
-			goto err_free;
-		}
+		if (!ret)
+			ret = bp_temp_dir(w->dest, &w->tmp, err);
 	} else {
 		ret = tar_open(w, err);
-		if (ret) {
-			if (w->fd >= 0)
-				unlink(w->tmp);
-			goto err_free;
-		}
 	}
+	if (ret)
+		goto err_free;
 	*out = w;
 	return 0;
 err_free:
@@ -735,6 +701,9 @@ err_free:
 		archive_write_free(w->a);
 	if (w->fd >= 0)
 		close(w->fd);
+	if (w->tmp)
+		bp_temp_discard(w->tmp);
+	bp_out_unlock(&w->lock);
 	free(w->tmp);
 	free(w->dest);
 	free(w);
@@ -769,6 +738,7 @@ int bundle_add_hardlink(struct bundle_writer *w, const char *path, const char *t
 
 static void writer_free(struct bundle_writer *w)
 {
+	bp_out_unlock(&w->lock);
 	set_free(&w->paths);
 	free(w->tmp);
 	free(w->dest);
@@ -807,9 +777,6 @@ void bundle_abort(struct bundle_writer *w)
 	}
 	if (w->fd >= 0)
 		close(w->fd);
-	if (w->fmt == BUNDLE_DIR)
-		remove_tree(w->tmp);
-	else
-		unlink(w->tmp);
+	bp_temp_discard(w->tmp);
 	writer_free(w);
 }

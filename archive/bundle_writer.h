@@ -36,6 +36,9 @@ enum bundle_format bundle_format_for_path(const char *path);
 
 struct bundle_writer;
 
+/* Takes path's lock (core/cleanup.h) until commit or abort: -EBUSY when
+ * another run is writing path.
+ */
 int bundle_open(const char *path, enum bundle_format fmt, time_t mtime,
 		struct bundle_writer **out, struct bp_err *err);
 
@@ -60,9 +63,9 @@ int bundle_add_hardlink(struct bundle_writer *w, const char *path, const char *t
 			struct bp_err *err);
 
 /* Finish, fsync (directories: syncfs) and rename into place; an existing
- * directory bundle is moved aside, replaced, then removed. On failure the
- * temp output is removed and the destination left as it was. The writer is
- * freed either way.
+ * directory bundle is swapped out in one step (renameat2 RENAME_EXCHANGE)
+ * and then removed. On failure the temp output is removed and the
+ * destination left as it was. The writer is freed either way.
  */
 int bundle_commit(struct bundle_writer *w, struct bp_err *err);
 /* Drop everything written so far; the writer is freed. NULL is a no-op. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "core/cleanup.h"
 #include "core/text.h"
 
 static void usage(FILE *out)
@@ -38,6 +39,10 @@ int main(int argc, char **argv)
 		printf("btfpack %s\n", BTFPACK_VERSION);
 		return EXIT_OK;
 	}
+	/* before any thread: SIGINT/TERM/HUP remove the temps, then exit */
+	if (bp_signals_start())
+		fprintf(stderr, "btfpack: warning: cannot start the signal thread; "
+			"a signal may leave temp files\n");
 	if (!strcmp(argv[1], "min"))
 		return cmd_min(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "build"))

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/cleanup.h"
 #include "core/fileio.h"
 
 int bp_read_file(const char *path, size_t max_size, void **data, size_t *size,
@@ -128,22 +129,16 @@ int bp_write_all(int fd, const void *data, size_t size)
 int bp_write_file_atomic(const char *path, const void *data, size_t size,
 			 struct bp_err *err)
 {
-	size_t len = strlen(path);
+	struct bp_out_lock lk;
 	char *tmp;
 	int fd, ret;
 
-	tmp = malloc(len + sizeof(".tmp.XXXXXX"));
-	if (!tmp)
-		return bp_err_set(err, ENOMEM, "%s: out of memory", path);
-	memcpy(tmp, path, len);
-	memcpy(tmp + len, ".tmp.XXXXXX", sizeof(".tmp.XXXXXX"));
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		ret = bp_err_set(err, errno, "%s: cannot create temp file: %s", path,
-				 strerror(errno));
-		free(tmp);
+	ret = bp_out_lock(path, &lk, err);
+	if (ret)
 		return ret;
-	}
+	ret = bp_temp_file(path, &tmp, &fd, err);
+	if (ret)
+		goto out_unlock;
 	ret = bp_write_all(fd, data, size);
 	if (!ret && fchmod(fd, 0644) < 0)
 		ret = -errno;
@@ -151,12 +146,16 @@ int bp_write_file_atomic(const char *path, const void *data, size_t size,
 		ret = -errno;
 	if (close(fd) < 0 && !ret)
 		ret = -errno;
-	if (!ret && rename(tmp, path) < 0)
-		ret = -errno;
+	if (!ret) {
+		bp_test_pause_before_commit();
+		ret = bp_temp_commit(tmp, path);
+	}
 	if (ret) {
-		unlink(tmp);
+		bp_temp_discard(tmp);
 		ret = bp_err_set(err, -ret, "%s: cannot write: %s", path, strerror(-ret));
 	}
 	free(tmp);
+out_unlock:
+	bp_out_unlock(&lk);
 	return ret;
 }

@@ -29,8 +29,10 @@ void bp_unview_file(struct bp_file_view *view);
 /* Write all of data to fd, retrying short writes and EINTR; -errno. */
 int bp_write_all(int fd, const void *data, size_t size);
 
-/* Write data to path via a temp file in the same directory, fsync, rename.
- * On failure nothing is left at path and the temp file is removed.
+/* Write data to path via a temp file in the same directory, fsync, rename,
+ * holding path's lock (core/cleanup.h) throughout: -EBUSY when another run
+ * is writing path. On failure path is left as it was and the temp file is
+ * removed.
  */
 int bp_write_file_atomic(const char *path, const void *data, size_t size,
 			 struct bp_err *err);
