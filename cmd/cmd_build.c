@@ -278,8 +278,8 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 	return -1;
 }
 
-/* path, absolute and with symlinks resolved, even when its last component
- * does not exist yet; NULL when its directory does not exist.
+/* path, absolute and with symlinks resolved as far as it exists (the rest
+ * as written); NULL when nothing of it resolves.
  */
 static char *resolve_output(const char *path)
 {
@@ -300,6 +300,9 @@ static char *resolve_output(const char *path)
 		base = copy;
 	}
 	dir_real = realpath(dir, NULL);
+	/* a directory the run will create: resolve what exists above it */
+	if (!dir_real && errno == ENOENT && strcmp(dir, "/") && strcmp(dir, "."))
+		dir_real = resolve_output(dir);
 	if (dir_real && asprintf(&out, "%s/%s", strcmp(dir_real, "/") ? dir_real : "", base) < 0)
 		out = NULL;
 	free(dir_real);
@@ -315,11 +318,13 @@ static bool path_within(const char *inner, const char *outer)
 }
 
 /* A directory bundle inside the hub would be read back as input next time;
- * one containing the hub would swallow it.
+ * one containing the hub would swallow it. The report must not be the
+ * bundle, nor lie inside it.
  */
 static int check_output_location(const struct build_opts *o)
 {
 	char *hub = realpath(o->hub, NULL), *out = resolve_output(o->output);
+	char *report = o->report && strcmp(o->report, "-") ? resolve_output(o->report) : NULL;
 	int ret = 0;
 
 	if (o->format == BUNDLE_DIR && hub && out &&
@@ -327,7 +332,15 @@ static int check_output_location(const struct build_opts *o)
 		bp_print_errorf("build: output directory %s %s the hub %s; choose an output outside it",
 				o->output, path_within(out, hub) ? "is inside" : "contains", o->hub);
 		ret = -1;
+	} else if (report && out && path_within(report, out)) {
+		/* the report comes after the bundle: it would replace it, or
+		 * land inside a directory bundle
+		 */
+		bp_print_errorf("build: --report %s %s the bundle %s; choose another path",
+				o->report, strcmp(report, out) ? "is inside" : "is", o->output);
+		ret = -1;
 	}
+	free(report);
 	free(hub);
 	free(out);
 	return ret;

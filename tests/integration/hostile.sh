@@ -267,6 +267,14 @@ expect 3 "BTF version 2 and unknown header flags are refused" || :
 check "version 2: said, with the hub path" said "good/1/x86_64/v2.btf: raw data has BTF version 2"
 check "flags: said, with the hub path" said "good/1/x86_64/flags.btf: raw data has unknown BTF header flags 0x01"
 
+# the report cannot take the bundle's place
+HUB=$(new_hub same)
+run report_is_out "$BTFPACK" build -o "$WORK/same.tar" --report "$WORK/same.tar" --obj "$PROBE" "$HUB"
+expect 2 "--report naming the bundle is a usage error" &&
+	check "--report naming the bundle: nothing written" test ! -e "$WORK/same.tar"
+run report_in_out "$BTFPACK" build -o "$WORK/samedir" --report "$WORK/samedir/r.json" --obj "$PROBE" "$HUB"
+expect 2 "--report inside a directory bundle is a usage error" || :
+
 # lookup on an empty tar
 tar -cf "$WORK/empty.tar" -T /dev/null
 run lookup_empty "$BTFPACK" lookup "$WORK/empty.tar" a/b/c/d.btf
