@@ -415,18 +415,6 @@ fi
 check "default --dedup is symlink (index.json: $(jget "$WORK/main.flat" dedup))" \
 	test "$(jget "$WORK/main.flat" dedup)" = symlink
 
-# the JSON readers agree with each other on this index
-ref=$(json_flat_awk "$WORK/main.json")
-readers="awk"
-if command -v python3 > /dev/null; then
-	check "python3 and awk JSON readers agree" test "$(json_flat_py "$WORK/main.json")" = "$ref"
-	readers+=" python3"
-fi
-if command -v jq > /dev/null; then
-	check "jq and awk JSON readers agree" test "$(json_flat_jq "$WORK/main.json")" = "$ref"
-	readers+=" jq"
-fi
-log "JSON readers available: $readers"
 
 # the three copies of base: 1 file + 2 links in the tar
 listing=$(tar -tvf "$WORK/main.tar.xz")

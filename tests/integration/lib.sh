@@ -9,6 +9,7 @@
 #   --synth-dir DIR     synthetic kernels: DIR/kernels/*.btf and
 #                       DIR/probe_*.bpf.o                    (BTFPACK_SYNTH_DIR)
 #   --corpus DIR        btfhub-android corpus (*.btf.tar.xz)  (BTFPACK_CORPUS)
+#   --json-flat PATH    btfpack-json-flat (tests/tools)       (BTFPACK_JSON_FLAT)
 # Exit codes: 0 pass, 1 fail, 77 skip (ctest SKIP_RETURN_CODE).
 
 SKIP=77
@@ -20,6 +21,7 @@ BPFTOOL=${BPFTOOL:-}
 BPF_OBJ_DIR=${BTFPACK_BPF_OBJ_DIR:-}
 SYNTH_DIR=${BTFPACK_SYNTH_DIR:-}
 CORPUS=${BTFPACK_CORPUS:-}
+JSON_FLAT=${BTFPACK_JSON_FLAT:-}
 
 log() { printf '%s: %s\n' "$T_NAME" "$*"; }
 warn() { printf '%s: %s\n' "$T_NAME" "$*" >&2; }
@@ -42,6 +44,7 @@ it_parse_args() {
 		--bpf-obj-dir) BPF_OBJ_DIR=$val ;;
 		--synth-dir) SYNTH_DIR=$val ;;
 		--corpus) CORPUS=$val ;;
+		--json-flat) JSON_FLAT=$val ;;
 		*) die "unknown option '$opt'" ;;
 		esac
 	done
