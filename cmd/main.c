@@ -1,4 +1,8 @@
 // SPDX-License-Identifier: MIT
+/* btfpack COMMAND ...: one table of commands, each a thin cmd_<name>.c over
+ * the library (git's builtin/ layout). A new subcommand is one file and
+ * one row here.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -6,32 +10,99 @@
 #include "core/cleanup.h"
 #include "core/text.h"
 
+struct command {
+	const char *name;
+	const char *synopsis;	/* arguments, for the top-level help */
+	const char *summary;
+	int (*run)(int argc, char **argv);
+	void (*usage)(FILE *out);
+};
+
+static const struct command commands[] = {
+	{ "min", "SRC OUT OBJ [OBJ...]",
+	  "minimize one kernel BTF for the given BPF objects\n"
+	  "(a drop-in for 'bpftool gen min_core_btf')", cmd_min, cmd_min_usage },
+	{ "build", "-o BUNDLE --obj OBJ HUB",
+	  "minimize a whole BTFHub-style tree into one\n"
+	  "deduplicated, reproducible bundle", cmd_build, cmd_build_usage },
+	{ "lookup", "BUNDLE PATH [OUT]", "extract one kernel's BTF from a bundle", cmd_lookup,
+	  cmd_lookup_usage },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_COMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+/* The summary's lines, each indented to the description column. */
+static void put_summary(FILE *out, const char *s)
+{
+	const char *nl;
+
+	for (; (nl = strchr(s, '\n')); s = nl + 1)
+		fprintf(out, "%.*s\n%-28s", (int)(nl - s), s, "");
+	fprintf(out, "%s\n", s);
+}
+
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"Usage: btfpack COMMAND [OPTIONS] ARGS...\n"
-		"       btfpack --help | --version\n"
-		"\n"
-		"Minimized kernel BTF for CO-RE BPF programs.\n"
-		"\n"
-		"Commands:\n"
-		"  min SRC OUT OBJ [OBJ...]  minimize one kernel BTF for the given BPF objects\n"
-		"                            (a drop-in for 'bpftool gen min_core_btf')\n"
-		"  build -o BUNDLE --obj OBJ HUB\n"
-		"                            minimize a whole BTFHub-style tree into one\n"
-		"                            deduplicated, reproducible bundle\n"
-		"  lookup BUNDLE PATH [OUT]  extract one kernel's BTF from a bundle\n"
-		"\n"
-		"Run 'btfpack COMMAND --help' for a command's options.\n");
+	size_t i;
+	int n;
+
+	fprintf(out, "Usage: btfpack COMMAND [OPTIONS] ARGS...\n"
+		     "       btfpack help [COMMAND] | --help | --version\n"
+		     "\n"
+		     "Minimized kernel BTF for CO-RE BPF programs.\n"
+		     "\n"
+		     "Commands:\n");
+	for (i = 0; i < N_COMMANDS; i++) {
+		n = fprintf(out, "  %s %s", commands[i].name, commands[i].synopsis);
+		/* a long synopsis gets the description on the next line */
+		fprintf(out, "%-*s", n < 28 ? 28 - n : 0, "");
+		if (n >= 28)
+			fprintf(out, "\n%-28s", "");
+		put_summary(out, commands[i].summary);
+	}
+	fprintf(out, "\nRun 'btfpack help COMMAND' or 'btfpack COMMAND --help' for a command's options.\n");
+}
+
+/* btfpack help [COMMAND] */
+static int help(int argc, char **argv)
+{
+	const struct command *c;
+
+	if (argc < 3) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	c = find_command(argv[2]);
+	if (!c) {
+		bp_print_errorf("help: unknown command '%s'", argv[2]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	c->usage(stdout);
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
 {
+	const struct command *c;
+
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "help"))
+		return help(argc, argv);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return EXIT_OK;
 	}
@@ -39,17 +110,15 @@ int main(int argc, char **argv)
 		printf("btfpack %s\n", BTFPACK_VERSION);
 		return EXIT_OK;
 	}
+	c = find_command(argv[1]);
+	if (!c) {
+		bp_print_errorf("unknown command '%s'", argv[1]);
+		usage(stderr);
+		return EXIT_USAGE;
+	}
 	/* before any thread: SIGINT/TERM/HUP remove the temps, then exit */
 	if (bp_signals_start())
 		fprintf(stderr, "btfpack: warning: cannot start the signal thread; "
 			"a signal may leave temp files\n");
-	if (!strcmp(argv[1], "min"))
-		return cmd_min(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "build"))
-		return cmd_build(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "lookup"))
-		return cmd_lookup(argc - 1, argv + 1);
-	bp_print_errorf("unknown command '%s'", argv[1]);
-	usage(stderr);
-	return EXIT_USAGE;
+	return c->run(argc - 1, argv + 1);
 }

@@ -150,6 +150,20 @@ if expect_rc 0 "--help"; then
 	if [ -n "$OUT_TXT" ]; then pass "--help prints usage on stdout"; else fail "--help printed nothing on stdout"; fi
 fi
 
+# help COMMAND: that command's own usage, for every command
+for c in min build lookup; do
+	run_bp help "$c"
+	if expect_rc 0 "help $c"; then
+		if printf '%s\n' "$OUT_TXT" | head -n 1 | grep -q "^Usage: btfpack $c "; then
+			pass "help $c prints the usage of $c"
+		else
+			fail "help $c printed: $(printf '%s' "$OUT_TXT" | head -n 1)"
+		fi
+	fi
+done
+run_bp help no-such-command
+expect_rc 2 "help of an unknown command" || true
+
 run_bp --version
 if expect_rc 0 "--version"; then
 	if printf '%s\n' "$OUT_TXT" | grep -Eq '[0-9]+\.[0-9]+'; then
