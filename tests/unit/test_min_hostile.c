@@ -223,6 +223,17 @@ static void assert_loader_survives(const struct btf *btf, const char *what)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* libbpf's loader on the source and on the output, where bpf() works. */
+static void assert_loaders_survive(const struct minimized *m)
+{
+	if (!bpf_available()) {
+		print_message("bpf() unavailable: libbpf's loader not run\n");
+		return;
+	}
+	assert_loader_survives(m->src, "source");
+	assert_loader_survives(m->min, "minimized");
+}
+
 /* A field offset read through a pointer bitfield: libbpf takes the load
  * size from the pointer's size word, i.e. the pointee's type id. With the
  * pointee dropped (void) that is 0 and libbpf divides by it.
@@ -236,12 +247,7 @@ static void test_ptr_bitfield_offset(void **state)
 	if (m.ret)
 		fail_msg("minimizing failed: %s", m.err.msg);
 	/* the loader first: this is where libbpf used to die */
-	if (bpf_available()) {
-		assert_loader_survives(m.src, "source");
-		assert_loader_survives(m.min, "minimized");
-	} else {
-		print_message("bpf() unavailable: libbpf's loader not run\n");
-	}
+	assert_loaders_survive(&m);
 	assert_sound(&m);
 	minimized_free(&m);
 }
@@ -298,6 +304,7 @@ static void test_self_containing_anon(void **state)
 	(void)state;
 	minimize(self_kernel(false), &m);
 	assert_sound(&m);
+	assert_loaders_survive(&m);
 	minimized_free(&m);
 }
 
@@ -308,6 +315,7 @@ static void test_self_containing_anon_chain(void **state)
 	(void)state;
 	minimize(self_kernel(true), &m);
 	assert_sound(&m);
+	assert_loaders_survive(&m);
 	minimized_free(&m);
 }
 
@@ -329,6 +337,7 @@ static void test_deep_anon_nesting(void **state)
 	assert_int_equal(btf__add_field(btf, "y", 1, 0, 0), 0);
 	minimize(btf, &m);
 	assert_sound(&m);
+	assert_loaders_survive(&m);
 	minimized_free(&m);
 }
 
