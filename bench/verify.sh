@@ -5,7 +5,10 @@
 # median CPU seconds (user+sys, /usr/bin/time) and wall seconds of RUNS
 # rounds, the difference per kernel and as a share of the build.
 # Corpora: VERIFY_CORPORA (default: btfhub-android and btfhub-x86 next to
-# the repository). See bench/README.md.
+# the repository). CALLGRIND=1 instead runs one verifying build per corpus
+# under valgrind's callgrind and reports instruction counts, which do not
+# depend on the machine's load: core_verify_min, core_minimize (with its
+# re-parse self-check) and the whole build. See bench/README.md.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -31,8 +34,41 @@ run_one() {
 	awk '{ printf "%.3f %.3f\n", $1 + $2, $3 }' "$T/time" >> "$T/$tag"
 }
 
+# callgrind_one CORPUS: instruction shares of one verifying build
+callgrind_one() {
+	local corpus=$1 n out
+	n=$(find "$corpus" -name '*.btf.tar.xz' | wc -l)
+	out=$T/cg.out
+	valgrind --tool=callgrind --callgrind-out-file="$out" "$BTFPACK" build -q -j1 \
+		-o "$T/bundle.tar" "${OBJ_ARGS[@]}" "$corpus" > "$T/cg.log" 2>&1 ||
+		bdie "btfpack build under callgrind failed on $corpus (log: $T/cg.log)"
+	callgrind_annotate --inclusive=yes --threshold=100 "$out" 2> /dev/null |
+		awk -v name="$(basename "$corpus")" -v n="$n" '
+		function num(s) { gsub(",", "", s); return s + 0 }
+		/PROGRAM TOTALS/ { total = num($1) }
+		/:core_verify_min / { verify = num($1) }
+		/:core_minimize / { minimize = num($1) }
+		END {
+			if (!total || !verify) { print name ": no figures (symbols missing?)"; exit }
+			printf "%-22s %7d %14.0f %12.2f %10.0f %10.0f\n", name, n, total / n,
+				100 * verify / total, verify / n, minimize / n
+		}'
+}
+
 median() { sort -g | awk '{ v[NR] = $1 } END {
 	printf "%.3f", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+if [ -n "${CALLGRIND:-}" ]; then
+	command -v valgrind > /dev/null || bdie "CALLGRIND=1 needs valgrind"
+	say "verify cost in btfpack build -j1 ($BTFPACK), instructions (callgrind)"
+	printf '%-22s %7s %14s %12s %10s %10s\n' corpus kernels "instr/kernel" "% verify" \
+		"verify/k" "minimize/k"
+	for corpus in $CORPORA; do
+		[ -d "$corpus" ] || { note "no corpus at $corpus, skipped"; continue; }
+		callgrind_one "$corpus"
+	done
+	exit 0
+fi
 
 say "verify cost in btfpack build -j1 ($BTFPACK), median of $RUNS rounds"
 printf '%-22s %7s %12s %12s %12s %10s %8s\n' corpus kernels "cpu no-vrfy" "cpu verify" \
