@@ -46,7 +46,8 @@ void cmd_build_usage(FILE *out)
 		"                           stdout for '-'\n"
 		"Behaviour:\n"
 		"  -j, --jobs N             worker threads (default: online CPUs)\n"
-		"  --verify                 re-check every relocation against each minimized BTF\n"
+		"  --no-verify              do not re-decide every relocation against each\n"
+		"                           minimized BTF (on by default; --verify is accepted)\n"
 		"  --strict                 any failed kernel fails the run (no bundle)\n"
 		"  -q, --quiet              no progress line or summary\n"
 		"  -h, --help               show this help\n"
@@ -66,6 +67,7 @@ enum {
 	OPT_MAX_MEMBER,
 	OPT_REPORT,
 	OPT_VERIFY,
+	OPT_NO_VERIFY,
 	OPT_STRICT,
 	OPT_FOLLOW_SYMLINKS,
 };
@@ -212,6 +214,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		{ "max-member-size", required_argument, NULL, OPT_MAX_MEMBER },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS },
 		{ NULL, 0, NULL, 0 },
@@ -227,6 +230,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		case 'q': o->quiet = true; break;
 		case 'h': cmd_build_usage(stdout); return EXIT_OK;
 		case OPT_VERIFY: o->verify = true; break;
+		case OPT_NO_VERIFY: o->verify = false; break;
 		case OPT_STRICT: o->strict = true; break;
 		case OPT_FOLLOW_SYMLINKS: o->filter.follow_symlinks = true; break;
 		case OPT_REPORT: o->report = optarg; break;
@@ -394,6 +398,8 @@ int cmd_build(int argc, char **argv)
 	struct build_opts o = {
 		.dedup = DEDUP_SYMLINK,
 		.member_cap = ARCHIVE_DEFAULT_MEMBER_CAP,
+		/* costs ~1 % of a build (bench/verify.sh): on unless asked */
+		.verify = true,
 	};
 	struct parse_state ps = { 0 };
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);

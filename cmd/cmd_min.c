@@ -2,6 +2,7 @@
 /* btfpack min SRC OUT OBJ...: one kernel, the same contract as
  * "bpftool gen min_core_btf", with btfpack's engine and canonical output.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,9 +18,11 @@
 #include "core/min_job.h"
 #include "core/source_btf.h"
 #include "core/text.h"
+#include "core/verify.h"
 
 struct min_opts {
 	bool verbose;
+	bool no_verify;
 	const char *src;
 	const char *out;
 	char **objs;
@@ -34,22 +37,28 @@ struct trace_ctx {
 void cmd_min_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: btfpack min [-v] SRC OUT OBJ [OBJ...]\n"
+		"Usage: btfpack min [-v] [--no-verify] SRC OUT OBJ [OBJ...]\n"
 		"\n"
 		"Write to OUT the part of kernel BTF SRC (raw BTF or an ELF file with .BTF)\n"
 		"that the CO-RE relocations of the BPF objects OBJ... need, so that libbpf\n"
 		"decides every relocation against OUT exactly as against SRC.\n"
 		"\n"
 		"  -v, --verbose  trace every relocation decision on stderr\n"
+		"  --no-verify    do not re-decide every relocation against OUT before\n"
+		"                 writing it (on by default; --verify is accepted)\n"
 		"  -h, --help     show this help\n"
 		"\n"
 		"Exit status: 0 success, 1 error (OUT is not written), 2 usage error.\n");
 }
 
+enum { OPT_VERIFY = 256, OPT_NO_VERIFY };
+
 static int parse_args(int argc, char **argv, struct min_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -60,6 +69,12 @@ static int parse_args(int argc, char **argv, struct min_opts *o)
 		switch (c) {
 		case 'v':
 			o->verbose = true;
+			break;
+		case OPT_VERIFY:
+			o->no_verify = false;
+			break;
+		case OPT_NO_VERIFY:
+			o->no_verify = true;
 			break;
 		case 'h':
 			cmd_min_usage(stdout);
@@ -137,6 +152,16 @@ static int load_objects(const struct min_opts *o, struct bpf_obj **objs)
 	return 0;
 }
 
+static int verify(const struct min_opts *o, const struct btf *src, const struct cand_index *idx,
+		  const struct btf *out, struct bpf_obj **objs, struct bp_err *err)
+{
+	int ret = core_verify_min(src, idx, out, objs, (size_t)o->obj_cnt, err);
+
+	if (ret == -EPROTO)
+		bp_err_prefix(err, "verification failed");
+	return ret;
+}
+
 static int run(const struct min_opts *o, struct bpf_obj **objs, struct min_obj_stats *stats)
 {
 	struct trace_ctx trace = { .src = o->src, .verbose = o->verbose };
@@ -152,9 +177,14 @@ static int run(const struct min_opts *o, struct bpf_obj **objs, struct min_obj_s
 		ret = -1, err.msg[0] = '\0';
 	if (!ret)
 		ret = cand_index_build(src, &idx, &err);
-	if (!ret)
+	if (!ret) {
 		ret = core_minimize(src, idx, objs, (size_t)o->obj_cnt, stats, trace_event, &trace,
 				    &out, &err);
+		if (!ret && !o->no_verify)
+			ret = verify(o, src, idx, out, objs, &err);
+		if (ret && err.msg[0])
+			bp_err_prefix(&err, o->src);
+	}
 	if (!ret)
 		ret = core_btf_serialize(out, &data, &size, &err);
 	if (!ret)

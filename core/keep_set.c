@@ -12,6 +12,7 @@ enum {
 	KEEP_TYPE = 1 << 0,
 	KEEP_ROOT = 1 << 1,
 	KEEP_POINTEE = 1 << 2,
+	KEEP_WHOLE = 1 << 3,	/* keep_whole() walked it */
 };
 
 struct member_set {
@@ -188,6 +189,56 @@ void keep_all_members(struct keep_set *ks, __u32 id)
 	keep_type(ks, id);
 	for (i = 0; i < vlen; i++)
 		keep_member(ks, id, i);
+}
+
+struct whole_walk {
+	struct keep_set *ks;
+	__u32 *stack;
+	size_t cnt;
+	size_t cap;
+};
+
+static int whole_push(void *ctx, __u32 *ref, enum btf_ref_role role, __u32 index)
+{
+	struct whole_walk *w = ctx;
+	__u32 id = *ref, *s;
+
+	(void)role;
+	(void)index;
+	if (!id || id >= w->ks->cnt || (w->ks->flags[id] & KEEP_WHOLE))
+		return 0;
+	w->ks->flags[id] |= KEEP_WHOLE;
+	if (w->cnt == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		s = realloc(w->stack, w->cap * sizeof(*s));
+		if (!s)
+			return -1;
+		w->stack = s;
+	}
+	w->stack[w->cnt++] = id;
+	return 0;
+}
+
+void keep_whole(struct keep_set *ks, __u32 id)
+{
+	struct whole_walk w = { .ks = ks };
+	const struct btf_type *t;
+	__u32 cur = id;
+
+	if (whole_push(&w, &cur, REF_TARGET, 0))
+		ks->oom = true;
+	while (!ks->oom && w.cnt) {
+		cur = w.stack[--w.cnt];
+		t = btf__type_by_id(ks->btf, cur);
+		if (btf_is_ptr(t))
+			keep_pointee(ks, cur);
+		else
+			keep_all_members(ks, cur);	/* a plain keep for other kinds */
+		/* read-only walk; see btf_refs.h */
+		if (btf_type_visit_refs((struct btf_type *)t, whole_push, &w))
+			ks->oom = true;
+	}
+	free(w.stack);
 }
 
 void keep_enumerator(struct keep_set *ks, __u32 id, __u32 idx)

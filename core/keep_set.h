@@ -27,6 +27,11 @@ void keep_chain(struct keep_set *ks, __u32 id);
 void keep_member(struct keep_set *ks, __u32 id, __u32 idx);
 /* Keep every member of a struct/union or every enumerator of an enum. */
 void keep_all_members(struct keep_set *ks, __u32 id);
+/* Keep id and everything it reaches, exactly: every member and enumerator,
+ * every pointee, transitively. For a decision whose outcome depends on more
+ * than any narrower rule tracks (a candidate whose matching fails).
+ */
+void keep_whole(struct keep_set *ks, __u32 id);
 /* Keep enumerator idx of enum/enum64 id. */
 void keep_enumerator(struct keep_set *ks, __u32 id, __u32 idx);
 /* A pointer whose pointee some decision reads: the pointee is kept too

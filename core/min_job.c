@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "core/bpf_obj.h"
+#include "core/btf_util.h"
 #include "core/min_job.h"
 #include "core/minimize.h"
+#include "core/verify.h"
 
 struct job_ctx {
 	struct minimizer *min;
@@ -31,6 +34,50 @@ static int job_visit(void *ctx, const struct relo_event *ev)
 	else
 		j->stats->failed++;
 	return j->observe ? j->observe(j->observe_ctx, ev) : 0;
+}
+
+/* The output's own bytes must parse in libbpf and pass the checks every
+ * source passes; cheap (the output is small), and it stops a whole family
+ * of emitter defects from reaching a loader.
+ */
+static int check_reparse(const struct btf *min, struct bp_err *err)
+{
+	struct btf *again;
+	const void *raw;
+	__u32 size;
+	int ret;
+
+	raw = btf__raw_data(min, &size);
+	if (!raw)
+		return bp_err_set(err, ENOMEM, "cannot serialize the minimized BTF: out of memory");
+	again = btf__new(raw, size);
+	ret = libbpf_get_error(again);
+	if (ret)
+		return bp_err_set(err, -ret, "minimized BTF does not parse in libbpf: %s",
+				  strerror(-ret));
+	ret = btf_validate(again, "minimized BTF", err);
+	btf__free(again);
+	return ret;
+}
+
+/* An output the minimizer could not make exact by construction ships only
+ * if the engine decides every relocation on it as on the source. Pointer
+ * bitfields are the one such construction today; the message says so.
+ */
+static int check_decisions(const struct btf *src, const struct cand_index *idx,
+			   const struct btf *min, struct bpf_obj *const *objs, size_t obj_cnt,
+			   struct bp_err *err)
+{
+	char msg[BP_ERR_MSG_MAX];
+	int ret;
+
+	ret = core_verify_min(src, idx, min, objs, obj_cnt, err);
+	if (ret != -EPROTO)
+		return ret;
+	snprintf(msg, sizeof(msg), "%s", err->msg);
+	return bp_err_set(err, EPROTO,
+			  "cannot minimize: %s (a pointer bitfield: libbpf 1.1 takes its load size from the pointee's type id, which a minimized BTF renumbers)",
+			  msg);
 }
 
 int core_minimize(const struct btf *src, const struct cand_index *idx,
@@ -57,6 +104,14 @@ int core_minimize(const struct btf *src, const struct cand_index *idx,
 		}
 	}
 	ret = minimizer_emit(j.min, out, err);
+	if (!ret)
+		ret = check_reparse(*out, err);
+	if (!ret && minimizer_needs_check(j.min))
+		ret = check_decisions(src, idx, *out, objs, obj_cnt, err);
+	if (ret) {
+		btf__free(*out);
+		*out = NULL;
+	}
 out:
 	minimizer_free(j.min);
 	return ret;

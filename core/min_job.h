@@ -22,6 +22,10 @@ struct min_obj_stats {
 
 /* observe (may be NULL) sees every event after the minimizer did, e.g. for
  * a trace or to report rejected relocations. stats has obj_cnt entries.
+ * The output is self-checked before it is returned: its serialized bytes
+ * must re-parse in libbpf and pass btf_validate(), and where the minimizer
+ * could not make it exact by construction, core_verify_min() must accept
+ * it; otherwise the kernel fails with err saying why.
  */
 int core_minimize(const struct btf *src, const struct cand_index *idx,
 		  struct bpf_obj *const *objs, size_t obj_cnt,

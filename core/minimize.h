@@ -6,6 +6,8 @@
 #ifndef BTFPACK_CORE_MINIMIZE_H
 #define BTFPACK_CORE_MINIMIZE_H
 
+#include <stdbool.h>
+
 #include "core/error.h"
 #include "core/relo_engine.h"
 
@@ -20,5 +22,11 @@ int minimizer_visit(void *minimizer, const struct relo_event *ev);
 
 /* Build the minimized BTF (caller frees with btf__free). */
 int minimizer_emit(struct minimizer *m, struct btf **out, struct bp_err *err);
+
+/* After minimizer_emit(): true when the output's decisions are not equal
+ * to the source's by construction and must be checked (core_verify_min)
+ * before it may be used.
+ */
+bool minimizer_needs_check(const struct minimizer *m);
 
 #endif

@@ -4,7 +4,7 @@
  * a kept member (its size, kind, signedness, array bounds) is unchanged.
  * Pointers are the exception: their pointee is kept only where a decision
  * reads it; elsewhere they become "void *", which no field rule can tell
- * apart.
+ * apart -- except as the type of a bitfield, see keep_ptr_bitfields().
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -67,6 +67,34 @@ static void keep_flex_status(const struct btf *btf, struct keep_set *ks, __u32 i
 	}
 }
 
+/* A pointer-typed bitfield (no compiler emits one, hostile BTF can): for a
+ * bitfield libbpf 1.1 takes the load size from the member type's size word,
+ * which for a pointer is the pointee's type id. A "void *" there makes it 0
+ * and libbpf divides by it (SIGFPE), so the pointee is always kept; its id
+ * still changes, so the output's decisions must be checked (*check).
+ */
+static int keep_ptr_bitfields(struct worklist *w, const struct btf *btf, struct keep_set *ks,
+			      __u32 id, const struct btf_type *t, bool *check)
+{
+	const struct btf_member *m = btf_members(t);
+	const struct btf_type *mt;
+	__u16 vlen = btf_vlen(t), i;
+	__u32 ptr_id;
+	int ret = 0;
+
+	for (i = 0; i < vlen && !ret; i++) {
+		if (!btf_member_bitfield_size(t, i) || !keep_has_member(ks, id, i))
+			continue;
+		mt = btf_skip_mods(btf, m[i].type, &ptr_id);
+		if (!mt || !btf_is_ptr(mt))
+			continue;
+		*check = true;
+		keep_pointee(ks, ptr_id);
+		ret = keep_ref(w, ks, mt->type);
+	}
+	return ret;
+}
+
 struct close_ctx {
 	struct worklist *w;
 	struct keep_set *ks;
@@ -82,18 +110,24 @@ static int close_ref(void *ctx, __u32 *ref, enum btf_ref_role role, __u32 index)
 	return keep_ref(c->w, c->ks, *ref);
 }
 
-static int close_type(struct worklist *w, const struct btf *btf, struct keep_set *ks, __u32 id)
+static int close_type(struct worklist *w, const struct btf *btf, struct keep_set *ks, __u32 id,
+		      bool *check)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	struct close_ctx c = { .w = w, .ks = ks, .id = id };
+	int ret;
 
-	if (btf_is_composite(t))
+	if (btf_is_composite(t)) {
 		keep_flex_status(btf, ks, id, t);
+		ret = keep_ptr_bitfields(w, btf, ks, id, t, check);
+		if (ret)
+			return ret;
+	}
 	/* read-only walk; see btf_refs.h */
 	return btf_type_visit_refs((struct btf_type *)t, close_ref, &c);
 }
 
-int minimize_close(const struct btf *src, struct keep_set *ks, struct bp_err *err)
+int minimize_close(const struct btf *src, struct keep_set *ks, bool *check, struct bp_err *err)
 {
 	__u32 cnt = btf__type_cnt(src);
 	struct worklist w = { 0 };
@@ -111,7 +145,7 @@ int minimize_close(const struct btf *src, struct keep_set *ks, struct bp_err *er
 		ret = push(&w, ids[i]);
 	}
 	while (!ret && w.cnt)
-		ret = close_type(&w, src, ks, w.ids[--w.cnt]);
+		ret = close_type(&w, src, ks, w.ids[--w.cnt], check);
 	free(w.ids);
 	free(w.seen);
 	if (!ret && keep_set_error(ks))

@@ -2,6 +2,8 @@
 #ifndef BTFPACK_CORE_MINIMIZE_INTERNAL_H
 #define BTFPACK_CORE_MINIMIZE_INTERNAL_H
 
+#include <stdbool.h>
+
 #include "core/error.h"
 #include "core/keep_set.h"
 
@@ -10,10 +12,15 @@ struct btf;
 struct minimizer {
 	const struct btf *src;
 	struct keep_set *ks;
+	bool check;	/* the output is not exact by construction */
 };
 
-/* Extend the kept set until every kept type's references are kept. */
-int minimize_close(const struct btf *src, struct keep_set *ks, struct bp_err *err);
+/* Extend the kept set until every kept type's references are kept. Sets
+ * *check when the output keeps something whose decisions it cannot
+ * reproduce by construction (a pointer-typed bitfield).
+ */
+int minimize_close(const struct btf *src, struct keep_set *ks, bool *check,
+		   struct bp_err *err);
 
 /* Write the kept subset as a new BTF in canonical order. */
 int minimize_emit_btf(const struct btf *src, const struct keep_set *ks, struct btf **out,

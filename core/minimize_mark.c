@@ -75,16 +75,15 @@ static void keep_enumval(struct keep_set *ks, const struct core_spec *spec)
 	keep_enumerator(ks, spec->spec[0].type_id, spec->spec[0].idx);
 }
 
-/* A candidate whose matching failed with an error: keep it whole so libbpf
- * meets the same error against the minimized BTF.
+/* A candidate whose matching failed with an error: the error can come from
+ * anywhere the match walked (libbpf's 64-step limit in a search through
+ * nested or self-containing anonymous members, a compatibility check's
+ * depth limit), so keep everything the candidate reaches, exactly, and
+ * libbpf meets the same error against the minimized BTF.
  */
-static void keep_erroring(struct keep_set *ks, const struct btf *btf, __u32 id)
+static void keep_erroring(struct keep_set *ks, __u32 id)
 {
-	__u32 res;
-
-	keep_chain(ks, id);
-	if (btf_skip_mods(btf, id, &res))
-		keep_all_members(ks, res);
+	keep_whole(ks, id);
 }
 
 static void keep_candidate(struct minimizer *m, const struct relo_event *ev,
@@ -95,7 +94,7 @@ static void keep_candidate(struct minimizer *m, const struct relo_event *ev,
 
 	keep_root(ks, c->targ_id);
 	if (c->match < 0) {
-		keep_erroring(ks, m->src, c->targ_id);
+		keep_erroring(ks, c->targ_id);
 		return;
 	}
 	if (core_kind_is_field(kind))
@@ -123,6 +122,11 @@ int minimizer_visit(void *ctx, const struct relo_event *ev)
 	return keep_set_error(m->ks) ? -ENOMEM : 0;
 }
 
+bool minimizer_needs_check(const struct minimizer *m)
+{
+	return m->check;
+}
+
 int minimizer_emit(struct minimizer *m, struct btf **out, struct bp_err *err)
 {
 	int ret;
@@ -130,7 +134,7 @@ int minimizer_emit(struct minimizer *m, struct btf **out, struct bp_err *err)
 	*out = NULL;
 	if (keep_set_error(m->ks))
 		return bp_err_set(err, ENOMEM, "out of memory while marking types");
-	ret = minimize_close(m->src, m->ks, err);
+	ret = minimize_close(m->src, m->ks, &m->check, err);
 	if (ret)
 		return ret;
 	return minimize_emit_btf(m->src, m->ks, out, err);

@@ -551,7 +551,7 @@ for fmt in tar.xz dir; do
 		test -z "$(ls -A "$WORK/allbad")"
 done
 
-# ---- good hub: --verify, SOURCE_DATE_EPOCH, --max-member-size ------------------
+# ---- good hub: --verify, --no-verify, SOURCE_DATE_EPOCH, --max-member-size -----
 
 WANT=("${!KSRC[@]}")
 run_build good -j2 -o "$WORK/good.tar" "${OBJ_ARGS[@]}" "$GOOD_HUB"
@@ -560,6 +560,11 @@ run_build verify -j2 --verify -o "$WORK/verify.tar" "${OBJ_ARGS[@]}" "$GOOD_HUB"
 if expect_rc 0 "--verify on the good inputs" && load_index "$WORK/verify.tar" verify; then
 	check "--verify bundle: index.json and lookup" check_index verify "$WORK/verify.tar"
 	check "--verify does not change the bundle" cmp -s "$WORK/verify.tar" "$WORK/good.tar"
+fi
+# verify is the default: --no-verify skips it and changes no byte either
+run_build noverify -j2 --no-verify -o "$WORK/noverify.tar" "${OBJ_ARGS[@]}" "$GOOD_HUB"
+if expect_rc 0 "--no-verify on the good inputs"; then
+	check "--no-verify does not change the bundle" cmp -s "$WORK/noverify.tar" "$WORK/good.tar"
 fi
 
 all_mtimes() { # TAR: the distinct "date time" of its members, UTC

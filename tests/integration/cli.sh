@@ -299,6 +299,17 @@ if expect_rc 0 "min SRC OUT OBJ"; then
 	else
 		fail "overwrite: OUT differs from the first run (not replaced or not deterministic)"
 	fi
+	# verify is the default; --verify and --no-verify change no byte
+	for opt in --verify --no-verify; do
+		d=$(new_outdir)
+		run_bp min "$opt" "$SRC" "$d/out.btf" "$OBJ"
+		expect_rc 0 "min $opt" || continue
+		if cmp -s "$d/out.btf" "$WORK/first.btf"; then
+			pass "min $opt: same bytes as the default"
+		else
+			fail "min $opt: output differs from the default"
+		fi
+	done
 fi
 
 # ---- objects without .BTF.ext: accepted with a warning ---------------------
