@@ -103,14 +103,15 @@ static int reserve_memory(const struct build_opts *o, const struct hub_kernel *k
 {
 	int ret = mem_plan_kernel(k->abs_path, k->kind == HUB_ARCHIVE, o->member_cap, plan, err);
 	int r = mem_budget_reserve(budget, ticket, ret ? 0 : plan->estimate, held);
+	char est[32], lim[32];
 
 	if (ret)
 		return ret;
 	if (r == -EFBIG)
-		return bp_err_set(err, EFBIG, "%s: needs an estimated %.1f MiB of memory, more "
-				  "than the %.1f MiB budget (--max-memory)", k->abs_path,
-				  (double)plan->estimate / 1048576.0,
-				  (double)budget->limit / 1048576.0);
+		return bp_err_set(err, EFBIG, "%s: needs an estimated %s of memory, more than "
+				  "the %s budget (--max-memory)", k->abs_path,
+				  mem_size_str(est, plan->estimate),
+				  mem_size_str(lim, budget->limit));
 	if (r)
 		return bp_err_set(err, -r, "%s: not built: the batch is stopping", k->abs_path);
 	return 0;

@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "archive/archive_input.h"
 #include "cmd/mem_budget.h"
+#include "core/elf_sections.h"
 
 /* The cost model, an upper bound checked against peak RSS (bench/memory.sh):
  * per kernel a fixed part (libbpf and minimizer bookkeeping, libarchive
@@ -162,6 +164,15 @@ size_t mem_budget_default(void)
 	return ram == SIZE_MAX ? DEFAULT_FALLBACK : ram / 2;
 }
 
+const char *mem_size_str(char buf[32], size_t n)
+{
+	if (n < 1024 * 1024)
+		snprintf(buf, 32, "%zu bytes", n);
+	else
+		snprintf(buf, 32, "%.1f MiB", (double)n / (1024.0 * 1024.0));
+	return buf;
+}
+
 static size_t sat_add(size_t a, size_t b)
 {
 	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
@@ -258,6 +269,24 @@ static int plan_archive(int fd, const char *path, size_t file, size_t member_cap
 	return 0;
 }
 
+/* A vmlinux on disk: its section table says how big .BTF is, and .BTF's
+ * header how many types it may hold. Mapped, not read: only the headers'
+ * pages are touched.
+ */
+static void plan_elf_file(int fd, const char *path, size_t file, struct mem_shape *s)
+{
+	struct elf_section sec = { .name = ".BTF" };
+	bool big_endian;
+	void *map;
+
+	map = mmap(NULL, file, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED)
+		return;
+	if (!elf_find_sections(map, file, path, &sec, 1, &big_endian, NULL) && sec.data)
+		btf_bounds(sec.data, sec.size < 32 ? sec.size : 32, sec.size, s);
+	munmap(map, file);
+}
+
 int mem_plan_kernel(const char *path, bool archive, size_t member_cap,
 		    struct mem_plan *plan, struct bp_err *err)
 {
@@ -287,6 +316,8 @@ int mem_plan_kernel(const char *path, bool archive, size_t member_cap,
 	}
 	n = pread(fd, head, sizeof(head), 0);
 	btf_bounds(head, n > 0 ? (size_t)n : 0, s.file, &s);
+	if (n > 0 && elf_is_elf(head, (size_t)n))
+		plan_elf_file(fd, path, s.file, &s);
 	plan->estimate = shape_cost(&s);
 out:
 	close(fd);

@@ -48,6 +48,9 @@ void mem_budget_cancel(struct mem_budget *b);
  */
 size_t mem_budget_default(void);
 
+/* n for messages: "12.3 MiB", or "512 bytes" below 1 MiB. */
+const char *mem_size_str(char buf[32], size_t n);
+
 /* How one kernel will be read, and what that may cost at most. */
 struct mem_plan {
 	size_t estimate;	/* bytes to reserve */
