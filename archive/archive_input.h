@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Hub inputs: the kernel BTF inside a compressed tarball, decompressed in
- * memory with libarchive. No temp files; a cap on the decompressed size of
- * the member refuses decompression bombs.
+ * memory with libarchive (zstd with libzstd). No temp files; a cap on the
+ * decompressed size of the member refuses decompression bombs.
  */
 #ifndef BTFPACK_ARCHIVE_INPUT_H
 #define BTFPACK_ARCHIVE_INPUT_H
