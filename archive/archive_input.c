@@ -8,7 +8,12 @@
 #include <string.h>
 #include <archive.h>
 #include <archive_entry.h>
+#include <unistd.h>
 #include <zlib.h>
+/* the buffer-less decoder the peek uses is in zstd's static-only section */
+#define ZSTD_STATIC_LINKING_ONLY
+#include <zstd.h>
+#include <zstd_errors.h>
 
 #include "archive/archive_input.h"
 #include "archive/archive_priv.h"
@@ -32,7 +37,7 @@ static bool ends_in_btf(const char *path)
 /* Skipping a member still decompresses it, so the whole stream is bounded
  * too: twice the member cap, plus room for headers and small extras.
  */
-static size_t stream_budget(size_t member_cap)
+size_t archive_stream_cap(size_t member_cap)
 {
 	const size_t slack = 1024 * 1024;
 
@@ -133,6 +138,9 @@ static int take_entry(struct archive *a, struct archive_entry *e, const char *na
 		}
 		return 0;
 	}
+	/* a .btf replaces an earlier pick: never hold two members at once */
+	free(pk->data);
+	pk->data = NULL;
 
 	ret = ar_read_data_capped(a, cap, &buf, &len);
 	if (ret == -EFBIG)
@@ -144,7 +152,6 @@ static int take_entry(struct archive *a, struct archive_entry *e, const char *na
 	if (ret)
 		return bp_err_set(err, EBADMSG, "%s: corrupt or truncated archive (member %s): %s",
 				  name, path, ar_errstr(a));
-	free(pk->data);
 	pk->data = buf;
 	pk->size = len;
 	snprintf(pk->name, sizeof(pk->name), "%s", path);
@@ -166,26 +173,78 @@ static int finish_pick(struct pick *pk, const char *name, struct archive_member 
 	return 0;
 }
 
-int archive_read_btf_member(const void *data, size_t size, const char *name,
-			    size_t member_cap, struct archive_member *out,
-			    struct bp_err *err)
+static bool is_zstd(const void *data, size_t size)
 {
-	size_t budget = stream_budget(member_cap);
+	static const unsigned char magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+
+	return size >= sizeof(magic) && !memcmp(data, magic, sizeof(magic));
+}
+
+/* libarchive 3.6's zstd reader keeps zstd's default window limit (128 MiB),
+ * so it refuses `zstd --long=31` data. Decode it here in one pass into one
+ * flat buffer: the output is the window, so no window is allocated and
+ * nothing limits it, and the buffer bounds the bytes a bomb can produce.
+ */
+static int zstd_decode(const void *data, size_t size, size_t cap, const char *name,
+		       void **out, size_t *len, struct bp_err *err)
+{
+	ZSTD_DCtx *dctx;
+	size_t r;
+	char *buf;
+
+	*out = NULL;
+	if (cap == SIZE_MAX)
+		cap--;
+	dctx = ZSTD_createDCtx();
+	/* one byte past cap, so output beyond it is seen; untouched pages of
+	 * a big buffer cost no memory
+	 */
+	buf = malloc(cap + 1);
+	if (!dctx || !buf) {
+		ZSTD_freeDCtx(dctx);
+		free(buf);
+		return bp_err_set(err, ENOMEM, "%s: out of memory", name);
+	}
+	r = ZSTD_decompressDCtx(dctx, buf, cap + 1, data, size);
+	ZSTD_freeDCtx(dctx);
+	if (ZSTD_isError(r) && ZSTD_getErrorCode(r) != ZSTD_error_dstSize_tooSmall) {
+		free(buf);
+		return bp_err_set(err, EBADMSG, "%s: corrupt zstd data: %s", name,
+				  ZSTD_getErrorName(r));
+	}
+	if (ZSTD_isError(r) || r > cap) {
+		free(buf);
+		return bp_err_set(err, EFBIG, "%s: archive decompresses past %zu bytes", name, cap);
+	}
+	*out = buf;
+	*len = r;
+	return 0;
+}
+
+static struct archive *open_reader(void)
+{
+	struct archive *a = archive_read_new();
+
+	if (!a)
+		return NULL;
+	/* a warning only says some filter would need an external program */
+	archive_read_support_filter_all(a);
+	/* covers ustar, pax and GNU tar */
+	archive_read_support_format_tar(a);
+	return a;
+}
+
+static int read_member(const void *data, size_t size, const char *name, size_t member_cap,
+		       size_t budget, struct archive_member *out, struct bp_err *err)
+{
 	struct pick pk = { 0 };
 	struct archive_entry *e;
 	struct archive *a;
 	int ret, r;
 
-	memset(out, 0, sizeof(*out));
-	if (!size)
-		return bp_err_set(err, EINVAL, "%s: empty file, not an archive", name);
-	a = archive_read_new();
+	a = open_reader();
 	if (!a)
 		return bp_err_set(err, ENOMEM, "%s: out of memory", name);
-	/* a warning only says some filter would need an external program */
-	archive_read_support_filter_all(a);
-	/* covers ustar, pax and GNU tar */
-	archive_read_support_format_tar(a);
 	if (archive_read_open_memory(a, data, size) != ARCHIVE_OK) {
 		ret = bp_err_set(err, EBADMSG, "%s: not a readable archive: %s", name,
 				 ar_errstr(a));
@@ -216,5 +275,156 @@ int archive_read_btf_member(const void *data, size_t size, const char *name,
 out:
 	free(pk.data);
 	archive_read_free(a);
+	return ret;
+}
+
+int archive_read_btf_member_capped(const void *data, size_t size, const char *name,
+				   size_t member_cap, size_t stream_cap,
+				   struct archive_member *out, struct bp_err *err)
+{
+	size_t budget = stream_cap ? stream_cap : archive_stream_cap(member_cap);
+	void *tar = NULL;
+	size_t tar_size = 0;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!size)
+		return bp_err_set(err, EINVAL, "%s: empty file, not an archive", name);
+	if (is_zstd(data, size)) {
+		ret = zstd_decode(data, size, budget, name, &tar, &tar_size, err);
+		if (ret)
+			return ret;
+		data = tar;
+		size = tar_size;
+	}
+	ret = read_member(data, size, name, member_cap, budget, out, err);
+	free(tar);
+	return ret;
+}
+
+int archive_read_btf_member(const void *data, size_t size, const char *name,
+			    size_t member_cap, struct archive_member *out,
+			    struct bp_err *err)
+{
+	return archive_read_btf_member_capped(data, size, name, member_cap, 0, out, err);
+}
+
+/* How much a peek decompresses at most, and zstd's largest block. */
+#define PEEK_OUT (64UL * 1024)
+#define ZSTD_BLOCK_MAX (128UL * 1024)
+
+static bool pread_all(int fd, void *buf, size_t n, off_t off)
+{
+	ssize_t r;
+
+	while (n) {
+		r = pread(fd, buf, n, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		buf = (char *)buf + r;
+		n -= (size_t)r;
+		off += r;
+	}
+	return true;
+}
+
+/* The first PEEK_OUT bytes (or fewer) of a zstd stream's first frame, block
+ * by block with the buffer-less decoder, reading only the blocks it needs:
+ * a window limit does not apply, the prefix is its own history.
+ */
+static size_t zstd_prefix(int fd, char *dst, size_t cap)
+{
+	ZSTD_DCtx *dctx = ZSTD_createDCtx();
+	char *src = malloc(ZSTD_BLOCK_MAX + 64);
+	size_t pos = 0, next, r;
+	off_t off = 0;
+
+	if (!dctx || !src || ZSTD_isError(ZSTD_decompressBegin(dctx)))
+		goto out;
+	while (pos < PEEK_OUT && cap - pos >= ZSTD_BLOCK_MAX) {
+		next = ZSTD_nextSrcSizeToDecompress(dctx);
+		if (!next || next > ZSTD_BLOCK_MAX + 64 || !pread_all(fd, src, next, off))
+			break;
+		off += (off_t)next;
+		r = ZSTD_decompressContinue(dctx, dst + pos, cap - pos, src, next);
+		if (ZSTD_isError(r))
+			break;
+		pos += r;
+	}
+out:
+	free(src);
+	ZSTD_freeDCtx(dctx);
+	return pos;
+}
+
+/* Headers up to the first regular member; entries with data of their own
+ * before it would have to be decompressed to skip, so the look ends there.
+ */
+static int peek_entries(struct archive *a, const char *name, struct archive_peek *out,
+			struct bp_err *err)
+{
+	struct archive_entry *e;
+	const char *path;
+	la_ssize_t n;
+	int r;
+
+	for (;;) {
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			return -ENOENT;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+			return bp_err_set(err, EBADMSG, "%s: corrupt or truncated archive: %s",
+					  name, ar_errstr(a));
+		if (archive_entry_filetype(e) == AE_IFREG && !archive_entry_hardlink(e))
+			break;
+		if (archive_entry_size(e) > 0)
+			return -ENOENT;
+	}
+	if (!archive_entry_size_is_set(e) || archive_entry_size(e) < 0)
+		return -ENOENT;
+	path = ar_entry_path(e);
+	out->member_size = (size_t)archive_entry_size(e);
+	out->named_btf = path && ends_in_btf(path);
+	n = archive_read_data(a, out->head, sizeof(out->head));
+	if (n < 0)
+		return bp_err_set(err, EBADMSG, "%s: corrupt or truncated archive (member %s): %s",
+				  name, path ? path : "?", ar_errstr(a));
+	out->head_len = (size_t)n;
+	return 0;
+}
+
+int archive_peek_member(int fd, const char *name, struct archive_peek *out,
+			struct bp_err *err)
+{
+	unsigned char magic[4];
+	struct archive *a;
+	char *prefix = NULL;
+	size_t len = 0;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	a = open_reader();
+	if (!a)
+		return bp_err_set(err, ENOMEM, "%s: out of memory", name);
+	if (pread_all(fd, magic, sizeof(magic), 0) && is_zstd(magic, sizeof(magic))) {
+		prefix = malloc(PEEK_OUT + ZSTD_BLOCK_MAX);
+		if (prefix)
+			len = zstd_prefix(fd, prefix, PEEK_OUT + ZSTD_BLOCK_MAX);
+		/* a cut tar is no verdict on the archive: only a hint is lost */
+		ret = len && archive_read_open_memory(a, prefix, len) == ARCHIVE_OK
+			      ? peek_entries(a, name, out, NULL) : -ENOENT;
+		if (ret)
+			ret = -ENOENT;
+	} else if (lseek(fd, 0, SEEK_SET) < 0 ||
+		   archive_read_open_fd(a, fd, 64 * 1024) != ARCHIVE_OK) {
+		ret = bp_err_set(err, EBADMSG, "%s: not a readable archive: %s", name,
+				 ar_errstr(a));
+	} else {
+		ret = peek_entries(a, name, out, err);
+	}
+	archive_read_free(a);
+	free(prefix);
 	return ret;
 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Hub inputs: the kernel BTF inside a compressed tarball, decompressed in
- * memory with libarchive. No temp files; a cap on the decompressed size of
- * the member refuses decompression bombs.
+ * memory with libarchive (zstd with libzstd). No temp files; a cap on the
+ * decompressed size of the member refuses decompression bombs.
  */
 #ifndef BTFPACK_ARCHIVE_INPUT_H
 #define BTFPACK_ARCHIVE_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -35,5 +36,33 @@ struct archive_member {
 int archive_read_btf_member(const void *data, size_t size, const char *name,
 			    size_t member_cap, struct archive_member *out,
 			    struct bp_err *err);
+
+/* The same with the whole-stream limit given (0: the default above). zstd
+ * streams are decoded here, whatever window they were written with (zstd
+ * --long=31): into one buffer of at most stream_cap bytes, which is then the
+ * only window, and the tar in it is read by libarchive.
+ */
+int archive_read_btf_member_capped(const void *data, size_t size, const char *name,
+				   size_t member_cap, size_t stream_cap,
+				   struct archive_member *out, struct bp_err *err);
+
+/* The default whole-stream limit for member_cap: 2 * member_cap + 1 MiB. */
+size_t archive_stream_cap(size_t member_cap);
+
+/* The first regular member of an archive, as its tar header says. */
+struct archive_peek {
+	size_t member_size;
+	bool named_btf;			/* its name ends in ".btf" */
+	unsigned char head[32];		/* its first bytes */
+	size_t head_len;
+};
+
+/* A cheap look at the archive open at fd (read from offset 0): only the
+ * start of the stream is decompressed, up to the first regular member's
+ * header and first bytes. -ENOENT when no regular member shows up there
+ * (none at all, or too far in); -EBADMSG when the start is unreadable.
+ */
+int archive_peek_member(int fd, const char *name, struct archive_peek *out,
+			struct bp_err *err);
 
 #endif

@@ -28,6 +28,7 @@ struct build_opts {
 	enum dedup_mode dedup;
 	unsigned int jobs;
 	size_t member_cap;
+	size_t max_memory;	/* bytes in flight across workers */
 	time_t mtime;
 	bool strict;
 	bool verify;
@@ -49,11 +50,18 @@ struct kernel_result {
 	size_t btf_size;		/* kernel BTF bytes (decompressed) */
 	struct index_coverage *coverage; /* one per object of the set */
 	size_t resolved, unresolved, rejected;
+	size_t mem_held;		/* budget bytes still reserved (the blob) */
 };
 
-/* Process one kernel: never fails as a whole; failures land in res. */
+struct mem_budget;
+
+/* Process one kernel: never fails as a whole; failures land in res. Its
+ * memory comes from budget, in the turn of ticket (its place among the
+ * kernels handed out, in input order); what it still holds when done (its
+ * blob) is in res->mem_held, for the writer to release.
+ */
 void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
-		  struct kernel_result *res);
+		  struct mem_budget *budget, size_t ticket, struct kernel_result *res);
 void kernel_result_clear(struct kernel_result *res);
 
 /* Run the batch; returns the process exit code. */

@@ -14,6 +14,7 @@
 #include "archive/bundle_writer.h"
 #include "cmd/build.h"
 #include "cmd/commands.h"
+#include "cmd/mem_budget.h"
 #include "core/bpf_obj.h"
 #include "core/fileio.h"
 #include "core/text.h"
@@ -26,6 +27,8 @@ struct driver {
 	struct kernel_result *results;
 	bool *done;
 	size_t next;
+	size_t tickets;		/* kernels handed out: their memory turns */
+	struct mem_budget budget;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct timespec start;
@@ -58,7 +61,7 @@ static double elapsed(const struct driver *d)
 static void *worker(void *arg)
 {
 	struct driver *d = arg;
-	size_t i;
+	size_t i, ticket;
 
 	for (;;) {
 		pthread_mutex_lock(&d->lock);
@@ -66,10 +69,11 @@ static void *worker(void *arg)
 		while (d->next < d->hub.cnt && d->done[d->next])
 			d->next++;
 		i = d->next++;
+		ticket = d->tickets++;
 		pthread_mutex_unlock(&d->lock);
 		if (i >= d->hub.cnt)
 			return NULL;
-		build_kernel(d->o, &d->hub.kernels[i], &d->results[i]);
+		build_kernel(d->o, &d->hub.kernels[i], &d->budget, ticket, &d->results[i]);
 		pthread_mutex_lock(&d->lock);
 		d->done[i] = true;
 		pthread_cond_broadcast(&d->cond);
@@ -316,6 +320,7 @@ static int take_kernel(struct driver *d, struct bundle_writer *w, size_t i,
 	/* the blob is in the bundle now; keep only what the index needs */
 	free(r->blob);
 	r->blob = NULL;
+	mem_budget_shrink(&d->budget, &r->mem_held, 0);
 	progress(d, i + 1);
 	return ret;
 }
@@ -348,6 +353,8 @@ static int run_workers(struct driver *d, struct bundle_writer *w, struct bp_err 
 		pthread_mutex_lock(&d->lock);
 		d->next = d->hub.cnt;
 		pthread_mutex_unlock(&d->lock);
+		/* unwritten blobs keep their memory: nobody may wait for it */
+		mem_budget_cancel(&d->budget);
 	}
 	for (t = 0; t < started; t++)
 		pthread_join(threads[t], NULL);
@@ -372,6 +379,7 @@ static void driver_free(struct driver *d)
 	hub_list_free(&d->hub);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->cond);
+	mem_budget_destroy(&d->budget);
 }
 
 /* Nothing to build: say whether the hub had nothing or the filters took
@@ -445,6 +453,7 @@ int build_run(const struct build_opts *o)
 
 	pthread_mutex_init(&d.lock, NULL);
 	pthread_cond_init(&d.cond, NULL);
+	mem_budget_init(&d.budget, o->max_memory);
 	clock_gettime(CLOCK_MONOTONIC, &d.start);
 	if (!prepare(&d, &err) && !bundle_open(o->output, o->format, o->mtime, &w, &err) &&
 	    !run_workers(&d, w, &err) && !make_index(&d, &err) && !write_bundle(&d, &w, &err))

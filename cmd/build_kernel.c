@@ -11,6 +11,7 @@
 
 #include "archive/archive_input.h"
 #include "cmd/build.h"
+#include "cmd/mem_budget.h"
 #include "core/bpf_obj.h"
 #include "core/cand_index.h"
 #include "core/fileio.h"
@@ -29,7 +30,7 @@ struct kernel_work {
 	struct min_obj_stats *stats;
 };
 
-static int load_kernel(const struct build_opts *o, const struct hub_kernel *k,
+static int load_kernel(const struct hub_kernel *k, const struct mem_plan *plan,
 		       struct kernel_work *w, struct kernel_result *res, struct bp_err *err)
 {
 	const void *data;
@@ -45,8 +46,9 @@ static int load_kernel(const struct build_opts *o, const struct hub_kernel *k,
 	data = w->view.data;
 	size = w->view.size;
 	if (k->kind == HUB_ARCHIVE) {
-		ret = archive_read_btf_member(w->view.data, w->view.size, k->source,
-					      o->member_cap, &w->member, err);
+		ret = archive_read_btf_member_capped(w->view.data, w->view.size, k->source,
+						     plan->member_cap, plan->stream_cap,
+						     &w->member, err);
 		if (ret)
 			return ret;
 		data = w->member.data;
@@ -103,23 +105,67 @@ static void name_kernel(struct bp_err *err, const struct hub_kernel *k)
 		bp_err_prefix(err, k->source);
 }
 
+/* One reservation, before the big allocations, from a cheap look at the
+ * input; always taken or passed, so the next kernel's turn comes.
+ */
+static int reserve_memory(const struct build_opts *o, const struct hub_kernel *k,
+			  struct mem_budget *budget, size_t ticket, struct mem_plan *plan,
+			  size_t *held, struct bp_err *err)
+{
+	int ret = mem_plan_kernel(k->abs_path, k->kind == HUB_ARCHIVE, o->member_cap, plan, err);
+	int r = mem_budget_reserve(budget, ticket, ret ? 0 : plan->estimate, held);
+	char est[32], lim[32];
+
+	if (ret)
+		return ret;
+	if (r == -EFBIG)
+		return bp_err_set(err, EFBIG, "%s: needs an estimated %s of memory, more than "
+				  "the %s budget (--max-memory)", k->source,
+				  mem_size_str(est, plan->estimate),
+				  mem_size_str(lim, budget->limit));
+	if (r)
+		return bp_err_set(err, -r, "%s: not built: the batch is stopping", k->source);
+	return 0;
+}
+
+/* Parsed: the input and the member are gone; keep what the rest needs. */
+static void shrink_to_parsed(struct mem_budget *budget, const struct btf *btf,
+			     size_t input_size, size_t *held)
+{
+	const enum btf_endianness host = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+					 ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
+	size_t bytes = input_size;
+	__u32 raw = 0;
+
+	/* in host byte order libbpf hands back the copy it holds, no new one;
+	 * else the input size bounds it (an ELF's .BTF is smaller)
+	 */
+	if (btf__endianness(btf) == host && btf__raw_data(btf, &raw) && raw < bytes)
+		bytes = raw;
+	mem_budget_shrink(budget, held, mem_parsed_cost(bytes, btf__type_cnt(btf)));
+}
+
 void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
-		  struct kernel_result *res)
+		  struct mem_budget *budget, size_t ticket, struct kernel_result *res)
 {
 	size_t nobj = o->objs.cnt ? o->objs.cnt : 1;
 	struct kernel_work w = { 0 };
 	struct bp_err err = { { 0 } };
+	struct mem_plan plan;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
+	ret = reserve_memory(o, k, budget, ticket, &plan, &res->mem_held, &err);
 	w.objs = calloc(nobj, sizeof(*w.objs));
 	w.obj_idx = calloc(nobj, sizeof(*w.obj_idx));
 	w.stats = calloc(nobj, sizeof(*w.stats));
 	res->coverage = calloc(nobj, sizeof(*res->coverage));
-	if (!w.objs || !w.obj_idx || !w.stats || !res->coverage)
+	if (!ret && (!w.objs || !w.obj_idx || !w.stats || !res->coverage))
 		ret = bp_err_set(&err, ENOMEM, "%s: out of memory", k->source);
-	else
-		ret = load_kernel(o, k, &w, res, &err);
+	if (!ret)
+		ret = load_kernel(k, &plan, &w, res, &err);
+	if (!ret)
+		shrink_to_parsed(budget, w.btf, res->btf_size, &res->mem_held);
 	if (!ret)
 		ret = minimize_kernel(o, k, &w, res, &err);
 	if (ret == -EPROTO)
@@ -140,6 +186,8 @@ void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
 	free(w.objs);
 	free(w.obj_idx);
 	free(w.stats);
+	/* only the blob stays, until the writer has it */
+	mem_budget_shrink(budget, &res->mem_held, res->blob ? res->blob_size : 0);
 }
 
 void kernel_result_clear(struct kernel_result *res)

@@ -13,6 +13,7 @@
 #include "archive/archive_input.h"
 #include "cmd/build.h"
 #include "cmd/commands.h"
+#include "cmd/mem_budget.h"
 #include "core/core_init.h"
 #include "core/text.h"
 
@@ -38,6 +39,10 @@ void cmd_build_usage(FILE *out)
 		"                           default 256M): decompression bombs\n"
 		"  --follow-symlinks        follow symlinks that lead outside the hub (by\n"
 		"                           default only those resolving inside it are)\n"
+		"  --max-memory SIZE        memory for kernels in flight across all workers\n"
+		"                           (K/M/G; default half of RAM or of the cgroup's\n"
+		"                           memory.max, whichever is less); workers wait for\n"
+		"                           it, an input that alone needs more fails\n"
 		"Output:\n"
 		"  -o, --output BUNDLE      .tar.xz, .tar.gz, .tar.zst, .tar, or a directory\n"
 		"  --dedup MODE             symlink (default), hardlink, index (blobs/<xxh128>.btf),\n"
@@ -65,6 +70,7 @@ enum {
 	OPT_MATCH,
 	OPT_DEDUP,
 	OPT_MAX_MEMBER,
+	OPT_MAX_MEMORY,
 	OPT_REPORT,
 	OPT_VERIFY,
 	OPT_NO_VERIFY,
@@ -212,6 +218,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		{ "match", required_argument, NULL, OPT_MATCH },
 		{ "dedup", required_argument, NULL, OPT_DEDUP },
 		{ "max-member-size", required_argument, NULL, OPT_MAX_MEMBER },
+		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
@@ -259,6 +266,10 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 			if (parse_size(optarg, &o->member_cap))
 				return usage_error("--max-member-size wants a size like 64M, got '%s'",
 						   optarg);
+			break;
+		case OPT_MAX_MEMORY:
+			if (parse_size(optarg, &o->max_memory))
+				return usage_error("--max-memory wants a size like 2G, got '%s'", optarg);
 			break;
 		default:
 			cmd_build_usage(stderr);
@@ -407,6 +418,7 @@ int cmd_build(int argc, char **argv)
 	int code;
 
 	o.jobs = cpus > 0 ? (unsigned int)cpus : 1;
+	o.max_memory = mem_budget_default();
 	code = parse_args(argc, argv, &o, &ps);
 	if (code < 0 && parse_epoch(&o.mtime))
 		code = EXIT_USAGE;

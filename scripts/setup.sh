@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  libbpf-dev libelf-dev libarchive-dev libxxhash-dev libjansson-dev libcmocka-dev zlib1g-dev
+  libbpf-dev libelf-dev libarchive-dev libxxhash-dev libjansson-dev libcmocka-dev zlib1g-dev libzstd-dev
   clang-19 llvm-19 bpftool
   xz-utils zstd gzip tar libarchive-tools time strace
 )

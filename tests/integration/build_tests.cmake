@@ -20,3 +20,13 @@ set_tests_properties(integration.build_corpus PROPERTIES
   LABELS integration
   TIMEOUT 900
   RESOURCE_LOCK btfpack_corpus)
+
+# build_memory: --max-memory (hostile inputs fail alone, others wait, RSS
+# bounded) and zstd --long=31 archives (~1 min; needs 1.3 GB of /tmp space
+# only as sparse files)
+add_test(NAME integration.build_memory
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/build_memory.sh ${_it_args})
+set_tests_properties(integration.build_memory PROPERTIES
+  SKIP_RETURN_CODE 77
+  LABELS integration
+  TIMEOUT 900)

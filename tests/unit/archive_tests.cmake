@@ -1,5 +1,5 @@
 # archive/ unit tests; included from tests/unit/CMakeLists.txt.
 btfpack_unit_test(archive_input)
-target_link_libraries(test_archive_input PRIVATE btfpack_archive)
+target_link_libraries(test_archive_input PRIVATE btfpack_archive PkgConfig::LIBZSTD)
 btfpack_unit_test(archive_bundle)
 target_link_libraries(test_archive_bundle PRIVATE btfpack_archive)

@@ -10,8 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <unistd.h>
 #include <archive.h>
 #include <archive_entry.h>
+/* ZSTD_getFrameHeader, to check the test archive has the big window */
+#define ZSTD_STATIC_LINKING_ONLY
+#include <zstd.h>
 
 #include "archive/archive_input.h"
 #include "archive/archive_priv.h"
@@ -440,6 +444,126 @@ static void test_path_helpers(void **state)
 	assert_string_equal(ar_skip_dot_slash(".a"), ".a");
 }
 
+/* zstd the way `tar -cf - x | zstd --long=31` writes it: the size unknown
+ * to the compressor, so the frame keeps its 2 GiB window.
+ */
+static struct blob zstd_long(const struct blob *tar)
+{
+	ZSTD_CCtx *c = ZSTD_createCCtx();
+	size_t cap = ZSTD_compressBound(tar->size) + 1024, r;
+	ZSTD_inBuffer in = { tar->data, tar->size, 0 };
+	ZSTD_frameHeader fh;
+	ZSTD_outBuffer out;
+	struct blob b;
+
+	b.data = malloc(cap);
+	assert_non_null(c);
+	assert_non_null(b.data);
+	out = (ZSTD_outBuffer){ b.data, cap, 0 };
+	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_windowLog, 31)));
+	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_enableLongDistanceMatching, 1)));
+	/* as the zstd tool does: a checksum catches flipped bytes */
+	assert_false(ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1)));
+	/* continue first: an end with all the input would tell the size */
+	assert_false(ZSTD_isError(ZSTD_compressStream2(c, &out, &in, ZSTD_e_continue)));
+	do {
+		r = ZSTD_compressStream2(c, &out, &in, ZSTD_e_end);
+		assert_false(ZSTD_isError(r));
+	} while (r);
+	ZSTD_freeCCtx(c);
+	b.size = out.pos;
+	/* the premise: a window libarchive 3.6's zstd reader refuses */
+	assert_int_equal(ZSTD_getFrameHeader(&fh, b.data, b.size), 0);
+	assert_true(fh.windowSize == 1ULL << 31);
+	return b;
+}
+
+static void test_zstd_long_window(void **state)
+{
+	const size_t size = 300000;
+	void *btf = pattern(size, 7);
+	struct member m[] = {
+		{ .path = "./", .type = AE_IFDIR },
+		{ .path = "./k.btf", .data = btf, .size = size },
+	};
+	struct blob tar = make_tar(F_NONE, false, m, 2), z = zstd_long(&tar);
+	struct archive_member out;
+	struct bp_err err;
+
+	(void)state;
+	assert_int_equal(archive_read_btf_member(z.data, z.size, "k.btf.tar.zst", 1024 * 1024,
+						 &out, &err), 0);
+	assert_int_equal(out.size, size);
+	assert_memory_equal(out.data, btf, size);
+	free(out.data);
+	/* the output buffer bounds a bomb whatever the window */
+	assert_int_equal(archive_read_btf_member_capped(z.data, z.size, "k.btf.tar.zst",
+							1024 * 1024, 200000, &out, &err),
+			 -EFBIG);
+	assert_non_null(strstr(err.msg, "k.btf.tar.zst"));
+	assert_null(out.data);
+	/* flipped bytes: corrupt, named */
+	z.data[z.size / 2] ^= 0x55;
+	z.data[z.size / 2 + 1] ^= 0x55;
+	assert_true(archive_read_btf_member(z.data, z.size, "k.btf.tar.zst", 1024 * 1024, &out,
+					    &err) < 0);
+	assert_non_null(strstr(err.msg, "k.btf.tar.zst"));
+	free(z.data);
+	free(tar.data);
+	free(btf);
+}
+
+static int blob_fd(const struct blob *b)
+{
+	char path[] = "/tmp/btfpack-test-peek-XXXXXX";
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(write(fd, b->data, b->size), (ssize_t)b->size);
+	return fd;
+}
+
+/* The cheap look finds the first regular member's size and first bytes
+ * behind directory entries, in xz and in big-window zstd alike.
+ */
+static void test_peek(void **state)
+{
+	const size_t size = 3 * 1024 * 1024;
+	unsigned char *btf = pattern(size, 9);
+	struct member m[] = {
+		{ .path = "./", .type = AE_IFDIR },
+		{ .path = "./a/", .type = AE_IFDIR },
+		{ .path = "./a/k.btf", .data = btf, .size = size },
+	};
+	struct blob xz = make_tar(F_XZ, false, m, 3), tar = make_tar(F_NONE, true, m, 3);
+	struct blob z = zstd_long(&tar), *cases[] = { &xz, &z };
+	struct archive_peek pk;
+	struct bp_err err;
+	size_t i;
+	int fd;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		fd = blob_fd(cases[i]);
+		assert_int_equal(archive_peek_member(fd, "k.tar", &pk, &err), 0);
+		assert_int_equal(pk.member_size, size);
+		assert_true(pk.named_btf);
+		assert_int_equal(pk.head_len, sizeof(pk.head));
+		assert_memory_equal(pk.head, btf, sizeof(pk.head));
+		close(fd);
+	}
+	/* not an archive: unreadable, named */
+	fd = blob_fd(&(struct blob){ btf, 4096 });
+	assert_int_equal(archive_peek_member(fd, "junk.tar", &pk, &err), -EBADMSG);
+	assert_non_null(strstr(err.msg, "junk.tar"));
+	close(fd);
+	free(xz.data);
+	free(tar.data);
+	free(z.data);
+	free(btf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +580,8 @@ int main(void)
 		cmocka_unit_test(test_empty_and_garbage),
 		cmocka_unit_test(test_unsafe_paths),
 		cmocka_unit_test(test_path_helpers),
+		cmocka_unit_test(test_zstd_long_window),
+		cmocka_unit_test(test_peek),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
