@@ -285,15 +285,18 @@ static int add_index(struct driver *d, struct bundle_writer *w, struct bp_err *e
 
 static void summary(const struct driver *d)
 {
+	char budget[32];
+
 	/* nothing to sum up when the run stopped before it had a hub */
 	if (d->o->quiet || !d->blobs)
 		return;
 	fprintf(stderr,
 		"btfpack: %zu kernels: %zu ok, %zu failed; %zu unique blobs; "
-		"in %.1f MiB (%.1f MiB BTF) -> out %.1f KiB; %.2f s\n",
+		"in %.1f MiB (%.1f MiB BTF) -> out %.1f KiB; %.2f s, memory budget %s\n",
 		d->hub.cnt, d->ok, d->failed, blob_store_unique(d->blobs),
 		(double)d->bytes_in / 1048576.0, (double)d->bytes_btf / 1048576.0,
-		(double)d->bytes_out / 1024.0, elapsed(d));
+		(double)d->bytes_out / 1024.0, elapsed(d),
+		mem_size_str(budget, d->budget.limit));
 }
 
 /* Wait for kernel i, then account for it and write it. */
