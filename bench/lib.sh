@@ -13,7 +13,8 @@ RUNS=${RUNS:-5}
 CORPUS=${BTFPACK_CORPUS:-$REPO/../shared/corpus/btfhub-android}
 BPFTOOL=${BPFTOOL:-$(command -v bpftool || command -v /usr/sbin/bpftool || true)}
 
-# json_flat, jget
+# json_flat (needs JSON_FLAT, set by setup_build), jget
+need_exe() { [ -x "$2" ] || bdie "$1 not found or not executable: ${2:-<unset>} (build it)"; }
 . "$REPO/tests/integration/build_lib.sh"
 
 say() { printf '%s\n' "$*"; }
@@ -37,10 +38,11 @@ setup_build() {
 		cmake -S "$REPO" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DBTFPACK_SANITIZE=OFF \
 			-DBTFPACK_TESTS=ON ${BENCH_CMAKE_ARGS:-} > "$BUILD/bench-cmake.log" 2>&1 ||
 			{ tail -n 20 "$BUILD/bench-cmake.log" >&2; bdie "cmake configure failed (log: $BUILD/bench-cmake.log)"; }
-		cmake --build "$BUILD" -j"$(nproc)" --target btfpack bpf_test_objects > "$BUILD/bench-build.log" 2>&1 ||
+		cmake --build "$BUILD" -j"$(nproc)" --target btfpack bpf_test_objects btfpack-json-flat > "$BUILD/bench-build.log" 2>&1 ||
 			{ grep -m 5 -E 'error' "$BUILD/bench-build.log" >&2; bdie "release build failed (log: $BUILD/bench-build.log)"; }
 	fi
 	BTFPACK=$BUILD/cmd/btfpack
+	JSON_FLAT=$BUILD/tests/tools/btfpack-json-flat
 	OBJ_DIR=$BUILD/tests/bpf
 	[ -x "$BTFPACK" ] || bdie "no btfpack binary at $BTFPACK"
 	OBJECTS=()
