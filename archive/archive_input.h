@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 /* Default cap: far above the largest real kernel BTF (~10 MiB today). */
 #define ARCHIVE_DEFAULT_MEMBER_CAP (256UL * 1024 * 1024)

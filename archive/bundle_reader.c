@@ -14,7 +14,7 @@
 #include "archive/archive_priv.h"
 #include "archive/bundle_reader.h"
 #include "archive/bundle_writer.h"
-#include "core/fileio.h"
+#include "base/fileio.h"
 
 #define BLOB_HEX_LEN 32
 

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 enum bundle_entry_type {
 	BUNDLE_ENTRY_FILE,

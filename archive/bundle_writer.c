@@ -15,8 +15,8 @@
 
 #include "archive/archive_priv.h"
 #include "archive/bundle_writer.h"
-#include "core/cleanup.h"
-#include "core/fileio.h"
+#include "base/cleanup.h"
+#include "base/fileio.h"
 
 #define MODE_FILE 0644
 #define MODE_DIR 0755

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 enum bundle_format {
 	BUNDLE_DIR,

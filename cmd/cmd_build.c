@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include "archive/archive_input.h"
-#include "cmd/build.h"
+#include "batch/build.h"
 #include "cmd/commands.h"
-#include "cmd/mem_budget.h"
+#include "batch/mem_budget.h"
 #include "core/core_init.h"
-#include "core/text.h"
+#include "base/text.h"
 
 void cmd_build_usage(FILE *out)
 {
@@ -404,6 +404,15 @@ static int load_objects(struct build_opts *o, const struct parse_state *ps)
 	return 0;
 }
 
+static int exit_code(enum build_outcome outcome)
+{
+	switch (outcome) {
+	case BUILD_OK: return EXIT_OK;
+	case BUILD_PARTIAL: return EXIT_PARTIAL;
+	default: return EXIT_ERROR;
+	}
+}
+
 int cmd_build(int argc, char **argv)
 {
 	struct build_opts o = {
@@ -432,7 +441,7 @@ int cmd_build(int argc, char **argv)
 	}
 	if (code < 0) {
 		core_init(false);
-		code = load_objects(&o, &ps) ? EXIT_ERROR : build_run(&o);
+		code = load_objects(&o, &ps) ? EXIT_ERROR : exit_code(build_run(&o));
 	}
 	obj_set_free(&o.objs);
 	for (i = 0; i < ps.obj_cnt; i++)

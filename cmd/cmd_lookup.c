@@ -10,8 +10,8 @@
 
 #include "archive/bundle_reader.h"
 #include "cmd/commands.h"
-#include "core/fileio.h"
-#include "core/text.h"
+#include "base/fileio.h"
+#include "base/text.h"
 
 void cmd_lookup_usage(FILE *out)
 {

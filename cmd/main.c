@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "cmd/commands.h"
-#include "core/cleanup.h"
-#include "core/text.h"
+#include "base/cleanup.h"
+#include "base/text.h"
 
 struct command {
 	const char *name;

@@ -9,7 +9,7 @@
 #include "core/btf_ext.h"
 #include "core/btf_util.h"
 #include "core/elf_sections.h"
-#include "core/fileio.h"
+#include "base/fileio.h"
 
 enum { SEC_BTF, SEC_BTF_EXT, SEC_CNT };
 

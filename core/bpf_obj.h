@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 struct btf;
 

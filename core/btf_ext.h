@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "core/bpf_obj.h"
-#include "core/error.h"
+#include "base/error.h"
 
 /* Append the CO-RE records of a .BTF.ext image to obj (secs/relos); section
  * names are looked up in obj->btf. An image without CO-RE data adds nothing.

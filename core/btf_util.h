@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <bpf/btf.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 /* Longest typedef/modifier chain we follow; validated BTF has no cycles. */
 #define BTF_CHAIN_MAX 1024

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "core/keep_set.h"
 
 struct btf;

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "core/bpf_obj.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "core/relo_types.h"
 
 struct cand_index;

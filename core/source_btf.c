@@ -7,7 +7,7 @@
 
 #include "core/btf_util.h"
 #include "core/elf_sections.h"
-#include "core/fileio.h"
+#include "base/fileio.h"
 #include "core/source_btf.h"
 
 /* libbpf's parse error, with its own explanation when it gave one. */

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 struct btf;
 struct bpf_obj;

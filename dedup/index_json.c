@@ -11,7 +11,7 @@
 #include <string.h>
 #include <jansson.h>
 
-#include "core/text.h"
+#include "base/text.h"
 #include "dedup/blob_store.h"
 #include "dedup/hash.h"
 #include "dedup/index_json.h"

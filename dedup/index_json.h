@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 #define BTFPACK_INDEX_FORMAT 1
 #define BTFPACK_REPORT_FORMAT 1

@@ -24,7 +24,7 @@
 
 #include "archive/bundle_reader.h"
 #include "archive/bundle_writer.h"
-#include "core/fileio.h"
+#include "base/fileio.h"
 
 #define MTIME ((time_t)1700000000)
 

@@ -21,7 +21,7 @@
 #include "core/btf_util.h"
 #include "core/cand_index.h"
 #include "core/core_init.h"
-#include "core/fileio.h"
+#include "base/fileio.h"
 #include "core/min_job.h"
 #include "core/source_btf.h"
 

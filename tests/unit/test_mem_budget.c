@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cmd/mem_budget.h"
+#include "batch/mem_budget.h"
 
 struct taker {
 	struct mem_budget *b;

@@ -3,13 +3,13 @@
  * (also .tar.gz, .tar.zst, plain .btf and vmlinux ELF files), in byte-wise
  * sorted order, with --arch/--distro/--match filters.
  */
-#ifndef BTFPACK_CMD_HUB_WALK_H
-#define BTFPACK_CMD_HUB_WALK_H
+#ifndef BTFPACK_BATCH_HUB_WALK_H
+#define BTFPACK_BATCH_HUB_WALK_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 enum hub_input_kind {
 	HUB_ARCHIVE,		/* tarball holding the BTF */

@@ -19,12 +19,12 @@
  * reach other hosts, and a pid says nothing there. Where flock() is not
  * supported at all, the write goes on unlocked and sweeps nothing.
  */
-#ifndef BTFPACK_CORE_CLEANUP_H
-#define BTFPACK_CORE_CLEANUP_H
+#ifndef BTFPACK_BASE_CLEANUP_H
+#define BTFPACK_BASE_CLEANUP_H
 
 #include <stdbool.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 /* Block SIGINT, SIGTERM and SIGHUP in the calling thread, so in every
  * thread made after, and start the thread that waits for them. Call once,

@@ -6,11 +6,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmd/hub_walk.h"
-#include "cmd/obj_set.h"
+#include "batch/hub_walk.h"
+#include "batch/obj_set.h"
 #include "core/bpf_obj.h"
-#include "core/fileio.h"
-#include "core/text.h"
+#include "base/fileio.h"
+#include "base/text.h"
 
 /* Two objects under one name on one architecture would make the index
  * and the report ambiguous.

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "archive/archive_input.h"
-#include "cmd/mem_budget.h"
+#include "batch/mem_budget.h"
 #include "core/elf_sections.h"
 
 /* The cost model, an upper bound checked against peak RSS (bench/memory.sh):

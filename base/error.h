@@ -3,8 +3,8 @@
  * fills a caller-owned bp_err with one line naming the input and the problem.
  * Caller-owned buffers keep this thread-safe for the parallel batch driver.
  */
-#ifndef BTFPACK_CORE_ERROR_H
-#define BTFPACK_CORE_ERROR_H
+#ifndef BTFPACK_BASE_ERROR_H
+#define BTFPACK_BASE_ERROR_H
 
 #include <stddef.h>
 

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/cleanup.h"
-#include "core/fileio.h"
+#include "base/cleanup.h"
+#include "base/fileio.h"
 
 int bp_read_file(const char *path, size_t max_size, void **data, size_t *size,
 		 struct bp_err *err)

@@ -2,13 +2,13 @@
 /* The BPF objects of a build: --obj FILE|DIR for every architecture and
  * --obj-arch ARCH=FILE|DIR for one, each parsed and hashed once per run.
  */
-#ifndef BTFPACK_CMD_OBJ_SET_H
-#define BTFPACK_CMD_OBJ_SET_H
+#ifndef BTFPACK_BATCH_OBJ_SET_H
+#define BTFPACK_BATCH_OBJ_SET_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/error.h"
+#include "base/error.h"
 #include "dedup/hash.h"
 
 struct bpf_obj;

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
-#include "core/cleanup.h"
+#include "base/cleanup.h"
 
 #define LOCK_SUFFIX ".btfpack-lock"
 #define LOCK_TRIES 100

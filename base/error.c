@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 int bp_err_set(struct bp_err *err, int errnum, const char *fmt, ...)
 {

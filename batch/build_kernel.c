@@ -10,11 +10,11 @@
 #include <bpf/btf.h>
 
 #include "archive/archive_input.h"
-#include "cmd/build.h"
-#include "cmd/mem_budget.h"
+#include "batch/build.h"
+#include "batch/mem_budget.h"
 #include "core/bpf_obj.h"
 #include "core/cand_index.h"
-#include "core/fileio.h"
+#include "base/fileio.h"
 #include "core/min_job.h"
 #include "core/source_btf.h"
 #include "core/verify.h"

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* Whole-file reads with a size cap, and atomic writes (temp file + rename). */
-#ifndef BTFPACK_CORE_FILEIO_H
-#define BTFPACK_CORE_FILEIO_H
+#ifndef BTFPACK_BASE_FILEIO_H
+#define BTFPACK_BASE_FILEIO_H
 
 #include <stddef.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 /* Largest input file we read whole: far above any kernel BTF or BPF object. */
 #define BP_MAX_INPUT_FILE (1024UL * 1024 * 1024)

@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /* btfpack build: options, per-kernel results, and the driver. */
-#ifndef BTFPACK_CMD_BUILD_H
-#define BTFPACK_CMD_BUILD_H
+#ifndef BTFPACK_BATCH_BUILD_H
+#define BTFPACK_BATCH_BUILD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
 #include "archive/bundle_writer.h"
-#include "cmd/hub_walk.h"
-#include "cmd/obj_set.h"
-#include "core/error.h"
+#include "batch/hub_walk.h"
+#include "batch/obj_set.h"
+#include "base/error.h"
 #include "dedup/hash.h"
 #include "dedup/index_json.h"
 
@@ -64,7 +64,14 @@ void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
 		  struct mem_budget *budget, size_t ticket, struct kernel_result *res);
 void kernel_result_clear(struct kernel_result *res);
 
-/* Run the batch; returns the process exit code. */
-int build_run(const struct build_opts *o);
+/* How a run ended; cmd/ maps it to the process exit status. */
+enum build_outcome {
+	BUILD_OK,		/* bundle written, every kernel ok */
+	BUILD_PARTIAL,		/* bundle written, some kernels failed */
+	BUILD_FAILED,		/* no bundle, or the report could not be written */
+};
+
+/* Run the batch; errors are printed as they happen. */
+enum build_outcome build_run(const struct build_opts *o);
 
 #endif

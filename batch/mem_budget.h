@@ -9,14 +9,14 @@
  * kernel, which finishes without waiting again and is written before t, so
  * t always gets its turn (no deadlock, whatever the number of workers).
  */
-#ifndef BTFPACK_CMD_MEM_BUDGET_H
-#define BTFPACK_CMD_MEM_BUDGET_H
+#ifndef BTFPACK_BATCH_MEM_BUDGET_H
+#define BTFPACK_BATCH_MEM_BUDGET_H
 
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/error.h"
+#include "base/error.h"
 
 struct mem_budget {
 	pthread_mutex_t lock;

@@ -12,12 +12,11 @@
 #include <unistd.h>
 
 #include "archive/bundle_writer.h"
-#include "cmd/build.h"
-#include "cmd/commands.h"
-#include "cmd/mem_budget.h"
+#include "batch/build.h"
+#include "batch/mem_budget.h"
 #include "core/bpf_obj.h"
-#include "core/fileio.h"
-#include "core/text.h"
+#include "base/fileio.h"
+#include "base/text.h"
 #include "dedup/blob_store.h"
 #include "dedup/index_json.h"
 
@@ -447,12 +446,12 @@ static int write_bundle(struct driver *d, struct bundle_writer **w, struct bp_er
 	return ret;
 }
 
-int build_run(const struct build_opts *o)
+enum build_outcome build_run(const struct build_opts *o)
 {
 	struct driver d = { .o = o };
 	struct bundle_writer *w = NULL;
 	struct bp_err err = { { 0 } };
-	int code = EXIT_ERROR;
+	enum build_outcome code = BUILD_FAILED;
 
 	pthread_mutex_init(&d.lock, NULL);
 	pthread_cond_init(&d.cond, NULL);
@@ -460,20 +459,20 @@ int build_run(const struct build_opts *o)
 	clock_gettime(CLOCK_MONOTONIC, &d.start);
 	if (!prepare(&d, &err) && !bundle_open(o->output, o->format, o->mtime, &w, &err) &&
 	    !run_workers(&d, w, &err) && !make_index(&d, &err) && !write_bundle(&d, &w, &err))
-		code = d.failed ? EXIT_PARTIAL : EXIT_OK;
+		code = d.failed ? BUILD_PARTIAL : BUILD_OK;
 	if (w)
 		bundle_abort(w);
-	if (code == EXIT_ERROR && err.msg[0])
+	if (code == BUILD_FAILED && err.msg[0])
 		bp_print_error(err.msg);
 	/* after the bundle, so a full disk for the report cannot cost the
 	 * bundle; written even without a bundle, to say what failed
 	 */
 	if (d.ix_kernels && write_report(o, &d.doc, &err)) {
-		if (code != EXIT_ERROR)
+		if (code != BUILD_FAILED)
 			bp_print_errorf("%s (the bundle %s is written)", err.msg, o->output);
 		else
 			bp_print_error(err.msg);
-		code = EXIT_ERROR;
+		code = BUILD_FAILED;
 	}
 	summary(&d);
 	driver_free(&d);

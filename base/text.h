@@ -2,8 +2,8 @@
 /* Text that comes from inputs (file names, BTF strings) on its way to a
  * terminal, a log or JSON: UTF-8 checks and escaping of control bytes.
  */
-#ifndef BTFPACK_CORE_TEXT_H
-#define BTFPACK_CORE_TEXT_H
+#ifndef BTFPACK_BASE_TEXT_H
+#define BTFPACK_BASE_TEXT_H
 
 #include <stdbool.h>
 #include <stddef.h>

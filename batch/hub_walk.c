@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmd/hub_walk.h"
-#include "core/text.h"
+#include "batch/hub_walk.h"
+#include "base/text.h"
 
 #define HUB_MAX_DEPTH 16
 
