@@ -14,7 +14,7 @@
 #include "archive/bundle_writer.h"
 #include "batch/build.h"
 #include "batch/mem_budget.h"
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "base/fileio.h"
 #include "base/text.h"
 #include "dedup/blob_store.h"

@@ -9,25 +9,25 @@
 #include <string.h>
 #include <bpf/btf.h>
 
-#include "archive/archive_input.h"
+#include "archive/hub_member.h"
 #include "batch/build.h"
 #include "batch/mem_budget.h"
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "core/cand_index.h"
 #include "base/fileio.h"
-#include "core/min_job.h"
+#include "core/minimize_run.h"
 #include "core/source_btf.h"
 #include "core/verify.h"
 
 struct kernel_work {
 	struct bp_file_view view;
-	struct archive_member member;
+	struct hub_member member;
 	struct btf *btf;
 	struct cand_index *idx;
 	struct btf *min;
-	struct bpf_obj **objs;
+	struct objfile **objs;
 	size_t *obj_idx;
-	struct min_obj_stats *stats;
+	struct minimize_stats *stats;
 };
 
 static int load_kernel(const struct hub_kernel *k, const struct mem_plan *plan,
@@ -46,7 +46,7 @@ static int load_kernel(const struct hub_kernel *k, const struct mem_plan *plan,
 	data = w->view.data;
 	size = w->view.size;
 	if (k->kind == HUB_ARCHIVE) {
-		ret = archive_read_btf_member_capped(w->view.data, w->view.size, k->source,
+		ret = hub_member_read_capped(w->view.data, w->view.size, k->source,
 						     plan->member_cap, plan->stream_cap,
 						     &w->member, err);
 		if (ret)
@@ -72,10 +72,10 @@ static int minimize_kernel(const struct build_opts *o, const struct hub_kernel *
 	n = obj_set_select(&o->objs, k->arch, w->objs, w->obj_idx);
 	ret = cand_index_build(w->btf, &w->idx, err);
 	if (!ret)
-		ret = core_minimize(w->btf, w->idx, w->objs, n, w->stats, NULL, NULL, &w->min,
+		ret = minimize_run(w->btf, w->idx, w->objs, n, w->stats, NULL, NULL, &w->min,
 				    err);
 	if (!ret && o->verify)
-		ret = core_verify_min(w->btf, w->idx, w->min, w->objs, n, err);
+		ret = verify_min(w->btf, w->idx, w->min, w->objs, n, err);
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {
@@ -83,12 +83,12 @@ static int minimize_kernel(const struct build_opts *o, const struct hub_kernel *
 
 		c->resolved = w->stats[i].resolved;
 		c->unresolved = w->stats[i].unresolved;
-		c->rejected = w->stats[i].failed;
+		c->rejected = w->stats[i].rejected;
 		res->resolved += c->resolved;
 		res->unresolved += c->unresolved;
 		res->rejected += c->rejected;
 	}
-	ret = core_btf_serialize(w->min, &res->blob, &res->blob_size, err);
+	ret = minimize_serialize(w->min, &res->blob, &res->blob_size, err);
 	if (!ret)
 		bp_hash_bytes(res->blob, res->blob_size, &res->blob_hash);
 	return ret;

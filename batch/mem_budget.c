@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "archive/archive_input.h"
+#include "archive/hub_member.h"
 #include "batch/mem_budget.h"
-#include "core/elf_sections.h"
+#include "core/image.h"
 
 /* The cost model, an upper bound checked against peak RSS (bench/memory.sh):
  * per kernel a fixed part (libbpf and minimizer bookkeeping, libarchive
@@ -243,15 +243,15 @@ static int plan_archive(int fd, const char *path, size_t file, size_t member_cap
 			struct mem_plan *plan, struct bp_err *err)
 {
 	struct mem_shape s = { .file = file };
-	struct archive_peek pk;
+	struct hub_member_peek pk;
 	size_t m = member_cap;
 	int ret;
 
-	ret = archive_peek_member(fd, path, &pk, err);
+	ret = hub_member_peek(fd, path, &pk, err);
 	if (ret && ret != -ENOENT)
 		return ret;
 	plan->member_cap = member_cap;
-	plan->stream_cap = archive_stream_cap(member_cap);
+	plan->stream_cap = hub_member_stream_cap(member_cap);
 	/* the BTFHub shape: the first regular member is the .btf, and it is
 	 * the only member ever held; others must come after it and be small
 	 */
@@ -275,14 +275,14 @@ static int plan_archive(int fd, const char *path, size_t file, size_t member_cap
  */
 static void plan_elf_file(int fd, const char *path, size_t file, struct mem_shape *s)
 {
-	struct elf_section sec = { .name = ".BTF" };
+	struct image_section sec = { .name = ".BTF" };
 	bool big_endian;
 	void *map;
 
 	map = mmap(NULL, file, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (map == MAP_FAILED)
 		return;
-	if (!elf_find_sections(map, file, path, &sec, 1, &big_endian, NULL) && sec.data)
+	if (!image_find_sections(map, file, path, &sec, 1, &big_endian, NULL) && sec.data)
 		btf_bounds(sec.data, sec.size < 32 ? sec.size : 32, sec.size, s);
 	munmap(map, file);
 }
@@ -316,7 +316,7 @@ int mem_plan_kernel(const char *path, bool archive, size_t member_cap,
 	}
 	n = pread(fd, head, sizeof(head), 0);
 	btf_bounds(head, n > 0 ? (size_t)n : 0, s.file, &s);
-	if (n > 0 && elf_is_elf(head, (size_t)n))
+	if (n > 0 && image_is_elf(head, (size_t)n))
 		plan_elf_file(fd, path, s.file, &s);
 	plan->estimate = shape_cost(&s);
 out:

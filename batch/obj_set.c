@@ -8,7 +8,7 @@
 
 #include "batch/hub_walk.h"
 #include "batch/obj_set.h"
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "base/fileio.h"
 #include "base/text.h"
 
@@ -59,7 +59,7 @@ static int add_file(struct obj_set *set, const char *path, const char *name,
 	if (ret)
 		return ret;
 	bp_hash_bytes(view.data, view.size, &e->hash);
-	ret = bpf_obj_load_mem(view.data, view.size, path, &e->obj, err);
+	ret = objfile_load_mem(view.data, view.size, path, &e->obj, err);
 	bp_unview_file(&view);
 	if (ret)
 		return ret;
@@ -151,7 +151,7 @@ void obj_set_free(struct obj_set *set)
 	size_t i;
 
 	for (i = 0; i < set->cnt; i++) {
-		bpf_obj_free(set->entries[i].obj);
+		objfile_free(set->entries[i].obj);
 		free(set->entries[i].name);
 		free(set->entries[i].arch);
 	}
@@ -160,7 +160,7 @@ void obj_set_free(struct obj_set *set)
 	set->cnt = 0;
 }
 
-size_t obj_set_select(const struct obj_set *set, const char *arch, struct bpf_obj **objs,
+size_t obj_set_select(const struct obj_set *set, const char *arch, struct objfile **objs,
 		      size_t *indexes)
 {
 	size_t i, n = 0;

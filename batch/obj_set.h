@@ -11,10 +11,10 @@
 #include "base/error.h"
 #include "dedup/hash.h"
 
-struct bpf_obj;
+struct objfile;
 
 struct obj_entry {
-	struct bpf_obj *obj;
+	struct objfile *obj;
 	char *name;		/* file name; for --obj DIR, relative to DIR */
 	char *arch;		/* NULL: every architecture */
 	struct bp_hash hash;	/* of the object file */
@@ -33,7 +33,7 @@ int obj_set_add(struct obj_set *set, const char *path, const char *arch, bool qu
 void obj_set_free(struct obj_set *set);
 
 /* The objects that apply to arch (in set order); returns the count. */
-size_t obj_set_select(const struct obj_set *set, const char *arch, struct bpf_obj **objs,
+size_t obj_set_select(const struct obj_set *set, const char *arch, struct objfile **objs,
 		      size_t *indexes);
 
 #endif

@@ -7,7 +7,7 @@
 # Corpora: VERIFY_CORPORA (default: btfhub-android and btfhub-x86 next to
 # the repository). CALLGRIND=1 instead runs one verifying build per corpus
 # under valgrind's callgrind and reports instruction counts, which do not
-# depend on the machine's load: core_verify_min, core_minimize (with its
+# depend on the machine's load: verify_min, minimize_run (with its
 # re-parse self-check) and the whole build. See bench/README.md.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -46,8 +46,8 @@ callgrind_one() {
 		awk -v name="$(basename "$corpus")" -v n="$n" '
 		function num(s) { gsub(",", "", s); return s + 0 }
 		/PROGRAM TOTALS/ { total = num($1) }
-		/:core_verify_min / { verify = num($1) }
-		/:core_minimize / { minimize = num($1) }
+		/:verify_min / { verify = num($1) }
+		/:minimize_run / { minimize = num($1) }
 		END {
 			if (!total || !verify) { print name ": no figures (symbols missing?)"; exit }
 			printf "%-22s %7d %14.0f %12.2f %10.0f %10.0f\n", name, n, total / n,

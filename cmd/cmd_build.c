@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "archive/archive_input.h"
+#include "archive/hub_member.h"
 #include "batch/build.h"
 #include "cmd/commands.h"
 #include "batch/mem_budget.h"
@@ -417,7 +417,7 @@ int cmd_build(int argc, char **argv)
 {
 	struct build_opts o = {
 		.dedup = DEDUP_SYMLINK,
-		.member_cap = ARCHIVE_DEFAULT_MEMBER_CAP,
+		.member_cap = HUB_MEMBER_DEFAULT_CAP,
 		/* costs ~1 % of a build (bench/verify.sh): on unless asked */
 		.verify = true,
 	};

@@ -10,12 +10,12 @@
 #include <bpf/btf.h>
 
 #include "cmd/commands.h"
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "core/btf_util.h"
 #include "core/cand_index.h"
 #include "core/core_init.h"
 #include "base/fileio.h"
-#include "core/min_job.h"
+#include "core/minimize_run.h"
 #include "core/source_btf.h"
 #include "base/text.h"
 #include "core/verify.h"
@@ -111,21 +111,21 @@ static int trace_event(void *ctx, const struct relo_event *ev)
 	char local[256], targ[256] = "", line[1024];
 	int n;
 
-	if (ev->status == RELO_FAILED)
+	if (ev->status == RELO_REJECTED)
 		bp_print_errorf("warning: %s: %s: sec '%s' relo #%zu: %s; libbpf rejects this object on this kernel (all candidates kept)",
 				t->src, ev->obj->name, ev->sec->name, ev->sec_rec, ev->reason);
 	if (!t->verbose)
 		return 0;
 	if (ev->local)
-		core_spec_format(local, sizeof(local), ev->local);
+		relo_spec_format(local, sizeof(local), ev->local);
 	else
 		snprintf(local, sizeof(local), "[%u] kind %u", ev->rec->type_id, ev->rec->kind);
 	if (ev->status == RELO_RESOLVED && ev->targ)
-		core_spec_format(targ, sizeof(targ), ev->targ);
+		relo_spec_format(targ, sizeof(targ), ev->targ);
 	n = snprintf(line, sizeof(line), "%s: sec '%s' relo #%zu: %s: %s%s%s", ev->obj->name,
 		     ev->sec->name, ev->sec_rec, local, status_str(ev->status),
 		     targ[0] ? " => " : "", targ);
-	if (ev->status != RELO_FAILED && n >= 0 && (size_t)n < sizeof(line))
+	if (ev->status != RELO_REJECTED && n >= 0 && (size_t)n < sizeof(line))
 		snprintf(line + n, sizeof(line) - (size_t)n, "%s value %llu -> %llu",
 			 ev->res.poison ? " poisoned," : "", (unsigned long long)ev->res.orig_val,
 			 (unsigned long long)ev->res.new_val);
@@ -135,13 +135,13 @@ static int trace_event(void *ctx, const struct relo_event *ev)
 	return 0;
 }
 
-static int load_objects(const struct min_opts *o, struct bpf_obj **objs)
+static int load_objects(const struct min_opts *o, struct objfile **objs)
 {
 	struct bp_err err;
 	int i;
 
 	for (i = 0; i < o->obj_cnt; i++) {
-		if (bpf_obj_load_file(o->objs[i], &objs[i], &err)) {
+		if (objfile_load_file(o->objs[i], &objs[i], &err)) {
 			bp_print_error(err.msg);
 			return -1;
 		}
@@ -153,16 +153,16 @@ static int load_objects(const struct min_opts *o, struct bpf_obj **objs)
 }
 
 static int verify(const struct min_opts *o, const struct btf *src, const struct cand_index *idx,
-		  const struct btf *out, struct bpf_obj **objs, struct bp_err *err)
+		  const struct btf *out, struct objfile **objs, struct bp_err *err)
 {
-	int ret = core_verify_min(src, idx, out, objs, (size_t)o->obj_cnt, err);
+	int ret = verify_min(src, idx, out, objs, (size_t)o->obj_cnt, err);
 
 	if (ret == -EPROTO)
 		bp_err_prefix(err, "verification failed");
 	return ret;
 }
 
-static int run(const struct min_opts *o, struct bpf_obj **objs, struct min_obj_stats *stats)
+static int run(const struct min_opts *o, struct objfile **objs, struct minimize_stats *stats)
 {
 	struct trace_ctx trace = { .src = o->src, .verbose = o->verbose };
 	struct cand_index *idx = NULL;
@@ -178,7 +178,7 @@ static int run(const struct min_opts *o, struct bpf_obj **objs, struct min_obj_s
 	if (!ret)
 		ret = cand_index_build(src, &idx, &err);
 	if (!ret) {
-		ret = core_minimize(src, idx, objs, (size_t)o->obj_cnt, stats, trace_event, &trace,
+		ret = minimize_run(src, idx, objs, (size_t)o->obj_cnt, stats, trace_event, &trace,
 				    &out, &err);
 		if (!ret && !o->no_verify)
 			ret = verify(o, src, idx, out, objs, &err);
@@ -186,7 +186,7 @@ static int run(const struct min_opts *o, struct bpf_obj **objs, struct min_obj_s
 			bp_err_prefix(&err, o->src);
 	}
 	if (!ret)
-		ret = core_btf_serialize(out, &data, &size, &err);
+		ret = minimize_serialize(out, &data, &size, &err);
 	if (!ret)
 		ret = bp_write_file_atomic(o->out, data, size, &err);
 	if (ret && err.msg[0])
@@ -201,8 +201,8 @@ static int run(const struct min_opts *o, struct bpf_obj **objs, struct min_obj_s
 int cmd_min(int argc, char **argv)
 {
 	struct min_opts o = { 0 };
-	struct min_obj_stats *stats = NULL;
-	struct bpf_obj **objs = NULL;
+	struct minimize_stats *stats = NULL;
+	struct objfile **objs = NULL;
 	int ret, i;
 
 	ret = parse_args(argc, argv, &o);
@@ -222,12 +222,12 @@ int cmd_min(int argc, char **argv)
 		{
 			bp_fputs_escaped(o.objs[i], stderr);
 			fprintf(stderr, ": %zu resolved, %zu unresolved, %zu rejected\n",
-				stats[i].resolved, stats[i].unresolved, stats[i].failed);
+				stats[i].resolved, stats[i].unresolved, stats[i].rejected);
 		}
 	}
 out:
 	for (i = 0; objs && i < o.obj_cnt; i++)
-		bpf_obj_free(objs[i]);
+		objfile_free(objs[i]);
 	free(objs);
 	free(stats);
 	return ret;

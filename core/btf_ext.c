@@ -75,7 +75,7 @@ static void *reserve(void *arr, size_t *cap, size_t want, size_t elem)
 	return p;
 }
 
-static int add_section(struct relo_cursor *c, struct bpf_obj *obj, const char *sec_name,
+static int add_section(struct relo_cursor *c, struct objfile *obj, const char *sec_name,
 		       size_t num, struct bp_err *err)
 {
 	struct core_relo_sec *secs;
@@ -91,7 +91,7 @@ static int add_section(struct relo_cursor *c, struct bpf_obj *obj, const char *s
 	return 0;
 }
 
-static int read_section(struct relo_cursor *c, __u32 rec_size, struct bpf_obj *obj,
+static int read_section(struct relo_cursor *c, __u32 rec_size, struct objfile *obj,
 			struct bp_err *err)
 {
 	const char *sec_name;
@@ -139,7 +139,7 @@ static int read_section(struct relo_cursor *c, __u32 rec_size, struct bpf_obj *o
 	return 0;
 }
 
-int btf_ext_read_core_relos(const void *data, size_t size, struct bpf_obj *obj,
+int btf_ext_read_core_relos(const void *data, size_t size, struct objfile *obj,
 			    struct bp_err *err)
 {
 	const unsigned char *base = data;

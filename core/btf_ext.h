@@ -5,13 +5,13 @@
 
 #include <stddef.h>
 
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "base/error.h"
 
 /* Append the CO-RE records of a .BTF.ext image to obj (secs/relos); section
  * names are looked up in obj->btf. An image without CO-RE data adds nothing.
  */
-int btf_ext_read_core_relos(const void *data, size_t size, struct bpf_obj *obj,
+int btf_ext_read_core_relos(const void *data, size_t size, struct objfile *obj,
 			    struct bp_err *err);
 
 #endif

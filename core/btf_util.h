@@ -65,11 +65,5 @@ static inline const char *btf_kind_name(const struct btf_type *t)
  */
 int btf_validate(const struct btf *btf, const char *name, struct bp_err *err);
 
-/* Route libbpf's own messages: they are kept per thread, so a failed parse
- * can say what libbpf found wrong ("BTF type [12] is malformed").
- */
-void libbpf_log_init(bool verbose);
-const char *libbpf_last_warning(void);
-void libbpf_clear_warning(void);
 
 #endif

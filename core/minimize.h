@@ -24,7 +24,7 @@ int minimizer_visit(void *minimizer, const struct relo_event *ev);
 int minimizer_emit(struct minimizer *m, struct btf **out, struct bp_err *err);
 
 /* After minimizer_emit(): true when the output's decisions are not equal
- * to the source's by construction and must be checked (core_verify_min)
+ * to the source's by construction and must be checked (verify_min)
  * before it may be used.
  */
 bool minimizer_needs_check(const struct minimizer *m);

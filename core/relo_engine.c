@@ -24,7 +24,7 @@ struct cand_list {
 };
 
 struct engine {
-	const struct bpf_obj *obj;
+	const struct objfile *obj;
 	const struct btf *local;
 	const struct btf *targ;
 	const struct cand_index *idx;
@@ -94,7 +94,7 @@ static void fail(struct relo_event *ev, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	ev->status = RELO_FAILED;
+	ev->status = RELO_REJECTED;
 	ev->err = err;
 	va_start(ap, fmt);
 	vsnprintf(ev->reason, sizeof(ev->reason), fmt, ap);
@@ -126,7 +126,7 @@ static void decide(struct engine *e, const struct core_relo *rec, struct cand_li
 		ret = core_calc_relo(rec, &e->local_spec, &c->spec, &cand_res, ev->reason,
 				     sizeof(ev->reason));
 		if (ret) {
-			ev->status = RELO_FAILED;
+			ev->status = RELO_REJECTED;
 			ev->err = ret;
 			return;
 		}
@@ -158,7 +158,7 @@ static void decide(struct engine *e, const struct core_relo *rec, struct cand_li
 	}
 	ret = core_calc_relo(rec, &e->local_spec, NULL, &ev->res, ev->reason, sizeof(ev->reason));
 	if (ret) {
-		ev->status = RELO_FAILED;
+		ev->status = RELO_REJECTED;
 		ev->err = ret;
 		return;
 	}
@@ -265,7 +265,7 @@ static void engine_free(struct engine *e)
 	free(e->cands);
 }
 
-int relo_engine_run(const struct bpf_obj *obj, const struct btf *targ,
+int relo_engine_run(const struct objfile *obj, const struct btf *targ,
 		    const struct cand_index *idx, relo_visit_fn visit, void *ctx,
 		    struct bp_err *err)
 {

@@ -60,7 +60,7 @@ static void append_enumval(struct out_buf *b, const struct core_spec *spec)
 	}
 }
 
-int core_spec_format(char *buf, size_t size, const struct core_spec *spec)
+int relo_spec_format(char *buf, size_t size, const struct core_spec *spec)
 {
 	struct out_buf b = { .p = buf, .left = size };
 	const struct btf_type *t = btf__type_by_id(spec->btf, spec->root_type_id);

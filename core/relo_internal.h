@@ -7,7 +7,7 @@
 #ifndef BTFPACK_CORE_RELO_INTERNAL_H
 #define BTFPACK_CORE_RELO_INTERNAL_H
 
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "core/relo_types.h"
 
 struct btf;

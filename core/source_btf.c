@@ -6,14 +6,15 @@
 #include <bpf/libbpf.h>
 
 #include "core/btf_util.h"
-#include "core/elf_sections.h"
+#include "core/image.h"
 #include "base/fileio.h"
 #include "core/source_btf.h"
+#include "core/loader_log.h"
 
 /* libbpf's parse error, with its own explanation when it gave one. */
 static int parse_error(const char *name, const char *what, int ret, struct bp_err *err)
 {
-	const char *why = libbpf_last_warning();
+	const char *why = loader_log_last_warning();
 
 	if (why[0])
 		return bp_err_set(err, -ret, "%s: %s is not valid BTF: %s", name, what, why);
@@ -50,7 +51,7 @@ static int parse_btf_bytes(const void *data, size_t size, const char *name,
 	ret = check_header(data, size, name, what, err);
 	if (ret)
 		return ret;
-	libbpf_clear_warning();
+	loader_log_clear_warning();
 	btf = btf__new(data, (__u32)size);
 	ret = libbpf_get_error(btf);
 	if (ret)
@@ -67,15 +68,15 @@ static int parse_btf_bytes(const void *data, size_t size, const char *name,
 int source_btf_load_mem(const void *data, size_t size, const char *name,
 			struct btf **out, struct bp_err *err)
 {
-	struct elf_section sec = { .name = ".BTF" };
+	struct image_section sec = { .name = ".BTF" };
 	bool big_endian;
 	int ret;
 
 	*out = NULL;
-	if (!elf_is_elf(data, size))
+	if (!image_is_elf(data, size))
 		return parse_btf_bytes(data, size, name, "raw data", out, err);
 
-	ret = elf_find_sections(data, size, name, &sec, 1, &big_endian, err);
+	ret = image_find_sections(data, size, name, &sec, 1, &big_endian, err);
 	if (ret)
 		return ret;
 	if (!sec.data)

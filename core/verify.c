@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "core/cand_index.h"
 #include "core/relo_engine.h"
 #include "core/verify.h"
@@ -30,7 +30,7 @@ static int record(void *ctx, const struct relo_event *ev)
 	memset(d, 0, sizeof(*d));
 	d->status = ev->status;
 	d->err = ev->err;
-	if (ev->status != RELO_FAILED)
+	if (ev->status != RELO_REJECTED)
 		d->res = ev->res;
 	if (ev->targ)
 		d->bit_offset = ev->targ->bit_offset;
@@ -53,7 +53,7 @@ static const char *status_name(enum relo_status s)
 	return s == RELO_RESOLVED ? "resolved" : s == RELO_UNRESOLVED ? "unresolved" : "rejected";
 }
 
-static int describe(const struct bpf_obj *obj, size_t i, const struct decision *a,
+static int describe(const struct objfile *obj, size_t i, const struct decision *a,
 		    const struct decision *b, struct bp_err *err)
 {
 	const struct core_relo_sec *sec = obj->secs;
@@ -72,7 +72,7 @@ static int describe(const struct bpf_obj *obj, size_t i, const struct decision *
 
 static int verify_obj(const struct btf *full, const struct cand_index *full_idx,
 		      const struct btf *min, const struct cand_index *min_idx,
-		      const struct bpf_obj *obj, struct bp_err *err)
+		      const struct objfile *obj, struct bp_err *err)
 {
 	struct recorder a = { 0 }, b = { 0 };
 	size_t i;
@@ -99,8 +99,8 @@ out:
 	return ret;
 }
 
-int core_verify_min(const struct btf *full, const struct cand_index *full_idx,
-		    const struct btf *min, struct bpf_obj *const *objs, size_t obj_cnt,
+int verify_min(const struct btf *full, const struct cand_index *full_idx,
+		    const struct btf *min, struct objfile *const *objs, size_t obj_cnt,
 		    struct bp_err *err)
 {
 	struct cand_index *min_idx;

@@ -12,14 +12,14 @@
 #include "base/error.h"
 
 struct btf;
-struct bpf_obj;
+struct objfile;
 struct cand_index;
 
 /* Returns 0 when all decisions agree, -EPROTO with err naming the first
  * differing relocation when not, or another negative errno on failure.
  */
-int core_verify_min(const struct btf *full, const struct cand_index *full_idx,
-		    const struct btf *min, struct bpf_obj *const *objs, size_t obj_cnt,
+int verify_min(const struct btf *full, const struct cand_index *full_idx,
+		    const struct btf *min, struct objfile *const *objs, size_t obj_cnt,
 		    struct bp_err *err);
 
 #endif

@@ -22,7 +22,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "core/cand_index.h"
 #include "core/core_init.h"
 #include "core/relo_engine.h"
@@ -43,7 +43,7 @@ struct libbpf_decision {
 };
 
 struct oracle {
-	const struct bpf_obj *obj;
+	const struct objfile *obj;
 	struct libbpf_decision *d;	/* by record index in obj->relos */
 	long cur_sec;			/* section of the lines being read */
 	char line[4096];
@@ -157,7 +157,7 @@ struct compare {
 
 static const char *engine_str(const struct relo_event *ev, char *buf, size_t n)
 {
-	if (ev->status == RELO_FAILED)
+	if (ev->status == RELO_REJECTED)
 		snprintf(buf, n, "failed (%s)", ev->reason);
 	else
 		snprintf(buf, n, "%s, %s%s value %llu",
@@ -179,8 +179,8 @@ static int check(void *ctx, const struct relo_event *ev)
 		return 0; /* libbpf stopped before this one */
 	c->compared++;
 	if (d->seen == SEEN_FAILED)
-		ok = ev->status == RELO_FAILED;
-	else if (ev->status == RELO_FAILED)
+		ok = ev->status == RELO_REJECTED;
+	else if (ev->status == RELO_REJECTED)
 		ok = false;
 	else if (d->unresolved != (ev->status == RELO_UNRESOLVED))
 		ok = false;
@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 {
 	struct compare cmp = { 0 };
 	struct cand_index *idx = NULL;
-	struct bpf_obj *obj = NULL;
+	struct objfile *obj = NULL;
 	struct btf *btf = NULL;
 	struct bp_err err;
 	int fd, ret = 1;
@@ -221,7 +221,7 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	close(fd);
-	if (bpf_obj_load_file(argv[1], &obj, &err) || source_btf_load_file(argv[2], &btf, &err) ||
+	if (objfile_load_file(argv[1], &obj, &err) || source_btf_load_file(argv[2], &btf, &err) ||
 	    cand_index_build(btf, &idx, &err)) {
 		fprintf(stderr, "btfpack-oracle: %s\n", err.msg);
 		goto out;
@@ -243,6 +243,6 @@ out:
 	free(O.d);
 	cand_index_free(idx);
 	btf__free(btf);
-	bpf_obj_free(obj);
+	objfile_free(obj);
 	return ret;
 }

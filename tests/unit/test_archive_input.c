@@ -17,7 +17,7 @@
 #define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
-#include "archive/archive_input.h"
+#include "archive/hub_member.h"
 #include "archive/archive_priv.h"
 
 enum filter { F_NONE, F_GZIP, F_XZ, F_ZSTD };
@@ -119,7 +119,7 @@ static void test_extract_each_filter(void **state)
 		{ .path = "./", .type = AE_IFDIR },
 		{ .path = "./5.4.0-1-generic.btf", .data = btf, .size = size },
 	};
-	struct archive_member out;
+	struct hub_member out;
 	struct bp_err err;
 	size_t i, gnu;
 
@@ -128,8 +128,8 @@ static void test_extract_each_filter(void **state)
 		for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++) {
 			struct blob b = make_tar(filters[i], gnu, m, 2);
 
-			assert_int_equal(archive_read_btf_member(b.data, b.size, "k.btf.tar.xz",
-								 ARCHIVE_DEFAULT_MEMBER_CAP,
+			assert_int_equal(hub_member_read(b.data, b.size, "k.btf.tar.xz",
+								 HUB_MEMBER_DEFAULT_CAP,
 								 &out, &err), 0);
 			assert_int_equal(out.size, size);
 			assert_memory_equal(out.data, btf, size);
@@ -152,11 +152,11 @@ static void test_btf_member_among_others(void **state)
 		{ .path = "NOTES", .data = "notes", .size = 5 },
 	};
 	struct blob b = make_tar(F_XZ, false, m, 6);
-	struct archive_member out;
+	struct hub_member out;
 	struct bp_err err;
 
 	(void)state;
-	assert_int_equal(archive_read_btf_member(b.data, b.size, "x.tar.xz", 1024, &out, &err), 0);
+	assert_int_equal(hub_member_read(b.data, b.size, "x.tar.xz", 1024, &out, &err), 0);
 	assert_int_equal(out.size, 7);
 	assert_memory_equal(out.data, "BTFDATA", 7);
 	assert_string_equal(out.name, "dir/k.btf");
@@ -168,11 +168,11 @@ static void test_single_regular_file_any_name(void **state)
 {
 	struct member m[] = { { .path = "vmlinux-5.10", .data = "raw", .size = 3 } };
 	struct blob b = make_tar(F_GZIP, false, m, 1);
-	struct archive_member out;
+	struct hub_member out;
 	struct bp_err err;
 
 	(void)state;
-	assert_int_equal(archive_read_btf_member(b.data, b.size, "x.tar.gz", 1024, &out, &err), 0);
+	assert_int_equal(hub_member_read(b.data, b.size, "x.tar.gz", 1024, &out, &err), 0);
 	assert_int_equal(out.size, 3);
 	assert_memory_equal(out.data, "raw", 3);
 	free(out.data);
@@ -183,11 +183,11 @@ static void test_empty_member(void **state)
 {
 	struct member m[] = { { .path = "empty.btf" } };
 	struct blob b = make_tar(F_NONE, false, m, 1);
-	struct archive_member out;
+	struct hub_member out;
 	struct bp_err err;
 
 	(void)state;
-	assert_int_equal(archive_read_btf_member(b.data, b.size, "e.tar", 1024, &out, &err), 0);
+	assert_int_equal(hub_member_read(b.data, b.size, "e.tar", 1024, &out, &err), 0);
 	assert_int_equal(out.size, 0);
 	assert_non_null(out.data);
 	free(out.data);
@@ -201,11 +201,11 @@ static void test_two_btf_members(void **state)
 		{ .path = "b.btf", .data = "B", .size = 1 },
 	};
 	struct blob b = make_tar(F_ZSTD, false, m, 2);
-	struct archive_member out;
+	struct hub_member out;
 	struct bp_err err;
 
 	(void)state;
-	assert_int_equal(archive_read_btf_member(b.data, b.size, "two.tar.zst", 1024, &out, &err),
+	assert_int_equal(hub_member_read(b.data, b.size, "two.tar.zst", 1024, &out, &err),
 			 -EINVAL);
 	assert_non_null(strstr(err.msg, "two.tar.zst"));
 	assert_non_null(strstr(err.msg, "a.btf"));
@@ -221,11 +221,11 @@ static void test_ambiguous_regular_files(void **state)
 		{ .path = "b", .data = "B", .size = 1 },
 	};
 	struct blob b = make_tar(F_NONE, false, m, 2);
-	struct archive_member out;
+	struct hub_member out;
 	struct bp_err err;
 
 	(void)state;
-	assert_int_equal(archive_read_btf_member(b.data, b.size, "amb.tar", 1024, &out, &err),
+	assert_int_equal(hub_member_read(b.data, b.size, "amb.tar", 1024, &out, &err),
 			 -EINVAL);
 	assert_non_null(strstr(err.msg, "amb.tar"));
 	assert_non_null(strstr(err.msg, "2 regular files"));
@@ -238,20 +238,20 @@ static void test_cap_exceeded(void **state)
 	void *zeros = calloc(1, size);
 	struct member m[] = { { .path = "bomb.btf", .data = zeros, .size = size } };
 	struct blob b = make_tar(F_XZ, false, m, 1);
-	struct archive_member out;
+	struct hub_member out;
 	struct bp_err err;
 
 	(void)state;
 	/* xz makes 4 MiB of zeros tiny: the cap, not the input size, decides */
 	assert_true(b.size < 64 * 1024);
-	assert_int_equal(archive_read_btf_member(b.data, b.size, "bomb.tar.xz", 1024 * 1024,
+	assert_int_equal(hub_member_read(b.data, b.size, "bomb.tar.xz", 1024 * 1024,
 						 &out, &err), -EFBIG);
 	assert_non_null(strstr(err.msg, "bomb.tar.xz"));
 	assert_non_null(strstr(err.msg, "1048576"));
 	assert_null(out.data);
 
 	/* exactly at the cap is fine */
-	assert_int_equal(archive_read_btf_member(b.data, b.size, "bomb.tar.xz", size, &out, &err),
+	assert_int_equal(hub_member_read(b.data, b.size, "bomb.tar.xz", size, &out, &err),
 			 0);
 	assert_int_equal(out.size, size);
 	free(out.data);
@@ -308,15 +308,15 @@ static void test_stream_budget(void **state)
 		{ .path = "k.btf", .data = "K", .size = 1 },
 	};
 	struct blob b = make_tar(F_XZ, false, m, 6);
-	struct archive_member out;
+	struct hub_member out;
 	struct bp_err err;
 
 	(void)state;
 	/* each member is under the cap; together they pass 2 * cap + 1 MiB */
-	assert_int_equal(archive_read_btf_member(b.data, b.size, "many.tar.xz", 640 * 1024, &out,
+	assert_int_equal(hub_member_read(b.data, b.size, "many.tar.xz", 640 * 1024, &out,
 						 &err), -EFBIG);
 	assert_non_null(strstr(err.msg, "many.tar.xz"));
-	assert_int_equal(archive_read_btf_member(b.data, b.size, "many.tar.xz", 1024 * 1024, &out,
+	assert_int_equal(hub_member_read(b.data, b.size, "many.tar.xz", 1024 * 1024, &out,
 						 &err), 0);
 	assert_int_equal(out.size, 1);
 	free(out.data);
@@ -329,11 +329,11 @@ static void test_stream_budget(void **state)
  */
 static void expect_corrupt(const struct blob *b, const char *name, bool must_fail)
 {
-	struct archive_member out;
+	struct hub_member out;
 	struct bp_err err;
 	int ret;
 
-	ret = archive_read_btf_member(b->data, b->size, name, ARCHIVE_DEFAULT_MEMBER_CAP, &out,
+	ret = hub_member_read(b->data, b->size, name, HUB_MEMBER_DEFAULT_CAP, &out,
 				      &err);
 	if (!ret && !must_fail) {
 		free(out.data);
@@ -376,23 +376,23 @@ static void test_empty_and_garbage(void **state)
 	struct member dir_only[] = { { .path = "d", .type = AE_IFDIR } };
 	struct blob dirs = make_tar(F_NONE, false, dir_only, 1);
 	static const char garbage[] = "this is not an archive at all, just some text.......";
-	struct archive_member out;
+	struct hub_member out;
 	struct bp_err err;
 
 	(void)state;
-	assert_int_equal(archive_read_btf_member("", 0, "zero.tar.xz", 1024, &out, &err), -EINVAL);
+	assert_int_equal(hub_member_read("", 0, "zero.tar.xz", 1024, &out, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "zero.tar.xz"));
 
-	assert_int_equal(archive_read_btf_member(empty_tar.data, empty_tar.size, "empty.tar.xz",
+	assert_int_equal(hub_member_read(empty_tar.data, empty_tar.size, "empty.tar.xz",
 						 1024, &out, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "empty.tar.xz"));
 	assert_non_null(strstr(err.msg, "no regular file"));
 
-	assert_int_equal(archive_read_btf_member(dirs.data, dirs.size, "dirs.tar", 1024, &out,
+	assert_int_equal(hub_member_read(dirs.data, dirs.size, "dirs.tar", 1024, &out,
 						 &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "dirs.tar"));
 
-	assert_true(archive_read_btf_member(garbage, sizeof(garbage), "junk.tar.xz", 1024, &out,
+	assert_true(hub_member_read(garbage, sizeof(garbage), "junk.tar.xz", 1024, &out,
 					    &err) < 0);
 	assert_non_null(strstr(err.msg, "junk.tar.xz"));
 	free(empty_tar.data);
@@ -402,7 +402,7 @@ static void test_empty_and_garbage(void **state)
 static void test_unsafe_paths(void **state)
 {
 	static const char *const bad[] = { "../k.btf", "a/../../k.btf", "/k.btf" };
-	struct archive_member out;
+	struct hub_member out;
 	struct bp_err err;
 	size_t i;
 
@@ -411,7 +411,7 @@ static void test_unsafe_paths(void **state)
 		struct member m[] = { { .path = bad[i], .data = "K", .size = 1 } };
 		struct blob b = make_tar(F_NONE, false, m, 1);
 
-		assert_int_equal(archive_read_btf_member(b.data, b.size, "evil.tar", 1024, &out,
+		assert_int_equal(hub_member_read(b.data, b.size, "evil.tar", 1024, &out,
 							 &err), -EINVAL);
 		assert_non_null(strstr(err.msg, "evil.tar"));
 		free(b.data);
@@ -421,7 +421,7 @@ static void test_unsafe_paths(void **state)
 		struct member m[] = { { .path = "5.4..1.btf", .data = "K", .size = 1 } };
 		struct blob b = make_tar(F_NONE, false, m, 1);
 
-		assert_int_equal(archive_read_btf_member(b.data, b.size, "ok.tar", 1024, &out,
+		assert_int_equal(hub_member_read(b.data, b.size, "ok.tar", 1024, &out,
 							 &err), 0);
 		free(out.data);
 		free(b.data);
@@ -487,17 +487,17 @@ static void test_zstd_long_window(void **state)
 		{ .path = "./k.btf", .data = btf, .size = size },
 	};
 	struct blob tar = make_tar(F_NONE, false, m, 2), z = zstd_long(&tar);
-	struct archive_member out;
+	struct hub_member out;
 	struct bp_err err;
 
 	(void)state;
-	assert_int_equal(archive_read_btf_member(z.data, z.size, "k.btf.tar.zst", 1024 * 1024,
+	assert_int_equal(hub_member_read(z.data, z.size, "k.btf.tar.zst", 1024 * 1024,
 						 &out, &err), 0);
 	assert_int_equal(out.size, size);
 	assert_memory_equal(out.data, btf, size);
 	free(out.data);
 	/* the output buffer bounds a bomb whatever the window */
-	assert_int_equal(archive_read_btf_member_capped(z.data, z.size, "k.btf.tar.zst",
+	assert_int_equal(hub_member_read_capped(z.data, z.size, "k.btf.tar.zst",
 							1024 * 1024, 200000, &out, &err),
 			 -EFBIG);
 	assert_non_null(strstr(err.msg, "k.btf.tar.zst"));
@@ -505,7 +505,7 @@ static void test_zstd_long_window(void **state)
 	/* flipped bytes: corrupt, named */
 	z.data[z.size / 2] ^= 0x55;
 	z.data[z.size / 2 + 1] ^= 0x55;
-	assert_true(archive_read_btf_member(z.data, z.size, "k.btf.tar.zst", 1024 * 1024, &out,
+	assert_true(hub_member_read(z.data, z.size, "k.btf.tar.zst", 1024 * 1024, &out,
 					    &err) < 0);
 	assert_non_null(strstr(err.msg, "k.btf.tar.zst"));
 	free(z.data);
@@ -538,7 +538,7 @@ static void test_peek(void **state)
 	};
 	struct blob xz = make_tar(F_XZ, false, m, 3), tar = make_tar(F_NONE, true, m, 3);
 	struct blob z = zstd_long(&tar), *cases[] = { &xz, &z };
-	struct archive_peek pk;
+	struct hub_member_peek pk;
 	struct bp_err err;
 	size_t i;
 	int fd;
@@ -546,7 +546,7 @@ static void test_peek(void **state)
 	(void)state;
 	for (i = 0; i < 2; i++) {
 		fd = blob_fd(cases[i]);
-		assert_int_equal(archive_peek_member(fd, "k.tar", &pk, &err), 0);
+		assert_int_equal(hub_member_peek(fd, "k.tar", &pk, &err), 0);
 		assert_int_equal(pk.member_size, size);
 		assert_true(pk.named_btf);
 		assert_int_equal(pk.head_len, sizeof(pk.head));
@@ -555,7 +555,7 @@ static void test_peek(void **state)
 	}
 	/* not an archive: unreadable, named */
 	fd = blob_fd(&(struct blob){ btf, 4096 });
-	assert_int_equal(archive_peek_member(fd, "junk.tar", &pk, &err), -EBADMSG);
+	assert_int_equal(hub_member_peek(fd, "junk.tar", &pk, &err), -EBADMSG);
 	assert_non_null(strstr(err.msg, "junk.tar"));
 	close(fd);
 	free(xz.data);

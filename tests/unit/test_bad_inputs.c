@@ -17,12 +17,12 @@
 #include <cmocka.h>
 #include <bpf/btf.h>
 
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "core/btf_util.h"
 #include "core/cand_index.h"
 #include "core/core_init.h"
 #include "base/fileio.h"
-#include "core/min_job.h"
+#include "core/minimize_run.h"
 #include "core/source_btf.h"
 
 static const char *obj_path, *btf_path;
@@ -52,9 +52,9 @@ static void *dup_bytes(const void *src, size_t size)
 static void expect_obj_error(const void *data, size_t size, const char *needle)
 {
 	struct bp_err err = { { 0 } };
-	struct bpf_obj *obj = NULL;
+	struct objfile *obj = NULL;
 
-	assert_true(bpf_obj_load_mem(data, size, "bad.bpf.o", &obj, &err) < 0);
+	assert_true(objfile_load_mem(data, size, "bad.bpf.o", &obj, &err) < 0);
 	assert_null(obj);
 	assert_non_null(strstr(err.msg, "bad.bpf.o"));
 	assert_null(strchr(err.msg, '\n'));
@@ -91,11 +91,11 @@ static void test_object_truncated(void **state)
 	/* any prefix of an object is either an error or, never, a crash */
 	for (cut = 0; cut < obj_size; cut += 1 + obj_size / 200) {
 		struct bp_err err = { { 0 } };
-		struct bpf_obj *obj = NULL;
+		struct objfile *obj = NULL;
 		void *copy = dup_bytes(obj_data, cut);
 
-		if (bpf_obj_load_mem(copy, cut, "cut.bpf.o", &obj, &err) == 0)
-			bpf_obj_free(obj);
+		if (objfile_load_mem(copy, cut, "cut.bpf.o", &obj, &err) == 0)
+			objfile_free(obj);
 		else
 			assert_non_null(strstr(err.msg, "cut.bpf.o"));
 		free(copy);
@@ -175,9 +175,9 @@ static void test_btf_unknown_kind(void **state)
 }
 
 /* Minimize a (possibly damaged but parseable) kernel with the object. */
-static void minimize_survives(struct btf *btf, struct bpf_obj *obj)
+static void minimize_survives(struct btf *btf, struct objfile *obj)
 {
-	struct min_obj_stats stats;
+	struct minimize_stats stats;
 	struct cand_index *idx = NULL;
 	struct btf *out = NULL;
 	struct bp_err err;
@@ -186,8 +186,8 @@ static void minimize_survives(struct btf *btf, struct bpf_obj *obj)
 
 	if (cand_index_build(btf, &idx, &err))
 		return;
-	if (core_minimize(btf, idx, &obj, 1, &stats, NULL, NULL, &out, &err) == 0) {
-		assert_int_equal(core_btf_serialize(out, &raw, &size, &err), 0);
+	if (minimize_run(btf, idx, &obj, 1, &stats, NULL, NULL, &out, &err) == 0) {
+		assert_int_equal(minimize_serialize(out, &raw, &size, &err), 0);
 		free(raw);
 		btf__free(out);
 	}
@@ -197,12 +197,12 @@ static void minimize_survives(struct btf *btf, struct bpf_obj *obj)
 static void test_btf_random_damage(void **state)
 {
 	const struct btf_header *hdr = btf_data;
-	struct bpf_obj *obj;
+	struct objfile *obj;
 	struct bp_err err;
 	int round, parsed = 0;
 
 	(void)state;
-	assert_int_equal(bpf_obj_load_mem(obj_data, obj_size, obj_path, &obj, &err), 0);
+	assert_int_equal(objfile_load_mem(obj_data, obj_size, obj_path, &obj, &err), 0);
 	for (round = 0; round < 300; round++) {
 		unsigned char *img = dup_bytes(btf_data, btf_size);
 		size_t start = hdr->hdr_len, span = btf_size - start;
@@ -222,7 +222,7 @@ static void test_btf_random_damage(void **state)
 	}
 	/* most single-bit damage still parses: the engine did run on it */
 	assert_true(parsed > 0);
-	bpf_obj_free(obj);
+	objfile_free(obj);
 }
 
 static void test_object_random_damage(void **state)
@@ -232,19 +232,19 @@ static void test_object_random_damage(void **state)
 	(void)state;
 	for (round = 0; round < 300; round++) {
 		unsigned char *img = dup_bytes(obj_data, obj_size);
-		struct bpf_obj *obj = NULL;
+		struct objfile *obj = NULL;
 		struct btf *btf = NULL;
 		struct bp_err err;
 		int flips = 1 + (int)(rng() % 4), i;
 
 		for (i = 0; i < flips; i++)
 			img[rng() % obj_size] ^= (unsigned char)(1u << (rng() % 8));
-		if (bpf_obj_load_mem(img, obj_size, "damaged.bpf.o", &obj, &err) == 0) {
+		if (objfile_load_mem(img, obj_size, "damaged.bpf.o", &obj, &err) == 0) {
 			assert_int_equal(source_btf_load_mem(btf_data, btf_size, btf_path, &btf,
 							     &err), 0);
 			minimize_survives(btf, obj);
 			btf__free(btf);
-			bpf_obj_free(obj);
+			objfile_free(obj);
 		}
 		free(img);
 	}

@@ -11,11 +11,11 @@
 #include <cmocka.h>
 #include <bpf/btf.h>
 
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "core/btf_ext.h"
 
 struct fixture {
-	struct bpf_obj obj;
+	struct objfile obj;
 	__u32 sec_a;		/* string offsets of two section names */
 	__u32 sec_b;
 	unsigned char buf[512];

@@ -14,6 +14,7 @@
 
 #include "core/btf_util.h"
 #include "core/source_btf.h"
+#include "core/loader_log.h"
 
 /* Serialize and reparse, as a kernel BTF file would be read. */
 static int load_roundtrip(struct btf *btf, struct btf **out, struct bp_err *err)
@@ -127,6 +128,6 @@ int main(void)
 		cmocka_unit_test(test_garbage_is_not_btf),
 	};
 
-	libbpf_log_init(false);
+	loader_log_init(false);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

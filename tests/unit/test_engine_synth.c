@@ -17,11 +17,11 @@
 #include <cmocka.h>
 #include <bpf/btf.h>
 
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "core/btf_util.h"
 #include "core/cand_index.h"
 #include "core/core_init.h"
-#include "core/min_job.h"
+#include "core/minimize_run.h"
 #include "core/relo_engine.h"
 #include "core/source_btf.h"
 #include "synth_expect.h"
@@ -157,7 +157,7 @@ static int check_event(void *ctx, const struct relo_event *ev)
 	enum core_kind kind = (enum core_kind)ev->rec->kind;
 	char key[512];
 
-	if (!ev->local || ev->status == RELO_FAILED) {
+	if (!ev->local || ev->status == RELO_REJECTED) {
 		t->untabulated++;
 		return 0;
 	}
@@ -179,8 +179,8 @@ static void run_kernel(const struct synth_kernel *k, struct tally *total)
 	struct tally t = { .layout = synth_layout_get(k->parts[0]), .kernel = k->name };
 	struct cand_index *idx = NULL, *min_idx = NULL;
 	struct btf *btf = NULL, *min = NULL;
-	struct min_obj_stats *stats;
-	struct bpf_obj **objs;
+	struct minimize_stats *stats;
+	struct objfile **objs;
 	char path[4096];
 	struct bp_err err;
 	size_t p;
@@ -195,12 +195,12 @@ static void run_kernel(const struct synth_kernel *k, struct tally *total)
 	assert_non_null(stats);
 	for (p = 0; p < synth_nr_probes; p++) {
 		assert_true(synth_probe_path(path, sizeof(path), synth_probes[p]) > 0);
-		if (bpf_obj_load_file(path, &objs[p], &err))
+		if (objfile_load_file(path, &objs[p], &err))
 			fail_msg("%s", err.msg);
 		assert_int_equal(relo_engine_run(objs[p], btf, idx, check_event, &t, &err), 0);
 	}
 	/* the minimized BTF must give the very same known answers */
-	assert_int_equal(core_minimize(btf, idx, objs, synth_nr_probes, stats, NULL, NULL, &min,
+	assert_int_equal(minimize_run(btf, idx, objs, synth_nr_probes, stats, NULL, NULL, &min,
 				       &err), 0);
 	assert_int_equal(cand_index_build(min, &min_idx, &err), 0);
 	for (p = 0; p < synth_nr_probes; p++)
@@ -211,7 +211,7 @@ static void run_kernel(const struct synth_kernel *k, struct tally *total)
 	total->checked += t.checked;
 	total->wrong += t.wrong;
 	for (p = 0; p < synth_nr_probes; p++)
-		bpf_obj_free(objs[p]);
+		objfile_free(objs[p]);
 	free(objs);
 	free(stats);
 	cand_index_free(min_idx);

@@ -23,12 +23,12 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "core/btf_util.h"
 #include "core/cand_index.h"
 #include "core/core_init.h"
 #include "base/fileio.h"
-#include "core/min_job.h"
+#include "core/minimize_run.h"
 #include "core/source_btf.h"
 #include "core/verify.h"
 
@@ -37,7 +37,7 @@ static const char *probe_path;
 struct minimized {
 	struct btf *src;
 	struct cand_index *idx;
-	struct bpf_obj *obj;
+	struct objfile *obj;
 	struct btf *min;
 	struct bp_err err;
 	int ret;
@@ -63,20 +63,20 @@ static struct btf *load_source(struct btf *built)
 
 static void minimize(struct btf *built, struct minimized *m)
 {
-	struct min_obj_stats stats;
+	struct minimize_stats stats;
 
 	memset(m, 0, sizeof(*m));
 	m->src = load_source(built);
 	assert_int_equal(cand_index_build(m->src, &m->idx, &m->err), 0);
-	if (bpf_obj_load_file(probe_path, &m->obj, &m->err))
+	if (objfile_load_file(probe_path, &m->obj, &m->err))
 		fail_msg("%s", m->err.msg);
-	m->ret = core_minimize(m->src, m->idx, &m->obj, 1, &stats, NULL, NULL, &m->min, &m->err);
+	m->ret = minimize_run(m->src, m->idx, &m->obj, 1, &stats, NULL, NULL, &m->min, &m->err);
 }
 
 static void minimized_free(struct minimized *m)
 {
 	btf__free(m->min);
-	bpf_obj_free(m->obj);
+	objfile_free(m->obj);
 	cand_index_free(m->idx);
 	btf__free(m->src);
 }
@@ -101,7 +101,7 @@ static void assert_sound(struct minimized *m)
 	if (btf_validate(again, "minimized", &err))
 		fail_msg("%s", err.msg);
 	btf__free(again);
-	if (core_verify_min(m->src, m->idx, m->min, &m->obj, 1, &err))
+	if (verify_min(m->src, m->idx, m->min, &m->obj, 1, &err))
 		fail_msg("verify rejects the output: %s", err.msg);
 }
 

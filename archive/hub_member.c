@@ -15,7 +15,7 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
-#include "archive/archive_input.h"
+#include "archive/hub_member.h"
 #include "archive/archive_priv.h"
 
 /* The member chosen so far, and what was seen to judge the choice at EOF. */
@@ -37,7 +37,7 @@ static bool ends_in_btf(const char *path)
 /* Skipping a member still decompresses it, so the whole stream is bounded
  * too: twice the member cap, plus room for headers and small extras.
  */
-size_t archive_stream_cap(size_t member_cap)
+size_t hub_member_stream_cap(size_t member_cap)
 {
 	const size_t slack = 1024 * 1024;
 
@@ -158,7 +158,7 @@ static int take_entry(struct archive *a, struct archive_entry *e, const char *na
 	return 0;
 }
 
-static int finish_pick(struct pick *pk, const char *name, struct archive_member *out,
+static int finish_pick(struct pick *pk, const char *name, struct hub_member *out,
 		       struct bp_err *err)
 {
 	if (!pk->regular)
@@ -235,7 +235,7 @@ static struct archive *open_reader(void)
 }
 
 static int read_member(const void *data, size_t size, const char *name, size_t member_cap,
-		       size_t budget, struct archive_member *out, struct bp_err *err)
+		       size_t budget, struct hub_member *out, struct bp_err *err)
 {
 	struct pick pk = { 0 };
 	struct archive_entry *e;
@@ -278,11 +278,11 @@ out:
 	return ret;
 }
 
-int archive_read_btf_member_capped(const void *data, size_t size, const char *name,
+int hub_member_read_capped(const void *data, size_t size, const char *name,
 				   size_t member_cap, size_t stream_cap,
-				   struct archive_member *out, struct bp_err *err)
+				   struct hub_member *out, struct bp_err *err)
 {
-	size_t budget = stream_cap ? stream_cap : archive_stream_cap(member_cap);
+	size_t budget = stream_cap ? stream_cap : hub_member_stream_cap(member_cap);
 	void *tar = NULL;
 	size_t tar_size = 0;
 	int ret;
@@ -302,11 +302,11 @@ int archive_read_btf_member_capped(const void *data, size_t size, const char *na
 	return ret;
 }
 
-int archive_read_btf_member(const void *data, size_t size, const char *name,
-			    size_t member_cap, struct archive_member *out,
+int hub_member_read(const void *data, size_t size, const char *name,
+			    size_t member_cap, struct hub_member *out,
 			    struct bp_err *err)
 {
-	return archive_read_btf_member_capped(data, size, name, member_cap, 0, out, err);
+	return hub_member_read_capped(data, size, name, member_cap, 0, out, err);
 }
 
 /* How much a peek decompresses at most, and zstd's largest block. */
@@ -362,7 +362,7 @@ out:
 /* Headers up to the first regular member; entries with data of their own
  * before it would have to be decompressed to skip, so the look ends there.
  */
-static int peek_entries(struct archive *a, const char *name, struct archive_peek *out,
+static int peek_entries(struct archive *a, const char *name, struct hub_member_peek *out,
 			struct bp_err *err)
 {
 	struct archive_entry *e;
@@ -395,7 +395,7 @@ static int peek_entries(struct archive *a, const char *name, struct archive_peek
 	return 0;
 }
 
-int archive_peek_member(int fd, const char *name, struct archive_peek *out,
+int hub_member_peek(int fd, const char *name, struct hub_member_peek *out,
 			struct bp_err *err)
 {
 	unsigned char magic[4];

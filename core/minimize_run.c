@@ -6,15 +6,15 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "core/btf_util.h"
-#include "core/min_job.h"
+#include "core/minimize_run.h"
 #include "core/minimize.h"
 #include "core/verify.h"
 
 struct job_ctx {
 	struct minimizer *min;
-	struct min_obj_stats *stats;
+	struct minimize_stats *stats;
 	relo_visit_fn observe;
 	void *observe_ctx;
 };
@@ -32,7 +32,7 @@ static int job_visit(void *ctx, const struct relo_event *ev)
 	else if (ev->status == RELO_UNRESOLVED)
 		j->stats->unresolved++;
 	else
-		j->stats->failed++;
+		j->stats->rejected++;
 	return j->observe ? j->observe(j->observe_ctx, ev) : 0;
 }
 
@@ -65,13 +65,13 @@ static int check_reparse(const struct btf *min, struct bp_err *err)
  * bitfields are the one such construction today; the message says so.
  */
 static int check_decisions(const struct btf *src, const struct cand_index *idx,
-			   const struct btf *min, struct bpf_obj *const *objs, size_t obj_cnt,
+			   const struct btf *min, struct objfile *const *objs, size_t obj_cnt,
 			   struct bp_err *err)
 {
 	char msg[BP_ERR_MSG_MAX];
 	int ret;
 
-	ret = core_verify_min(src, idx, min, objs, obj_cnt, err);
+	ret = verify_min(src, idx, min, objs, obj_cnt, err);
 	if (ret != -EPROTO)
 		return ret;
 	snprintf(msg, sizeof(msg), "%s", err->msg);
@@ -80,9 +80,9 @@ static int check_decisions(const struct btf *src, const struct cand_index *idx,
 			  msg);
 }
 
-int core_minimize(const struct btf *src, const struct cand_index *idx,
-		  struct bpf_obj *const *objs, size_t obj_cnt,
-		  struct min_obj_stats *stats, relo_visit_fn observe, void *observe_ctx,
+int minimize_run(const struct btf *src, const struct cand_index *idx,
+		  struct objfile *const *objs, size_t obj_cnt,
+		  struct minimize_stats *stats, relo_visit_fn observe, void *observe_ctx,
 		  struct btf **out, struct bp_err *err)
 {
 	struct job_ctx j = { .observe = observe, .observe_ctx = observe_ctx };
@@ -117,7 +117,7 @@ out:
 	return ret;
 }
 
-int core_btf_serialize(const struct btf *btf, void **data, size_t *size,
+int minimize_serialize(const struct btf *btf, void **data, size_t *size,
 		       struct bp_err *err)
 {
 	const void *raw;

@@ -4,9 +4,9 @@
 #include <libelf.h>
 #include <string.h>
 
-#include "core/elf_sections.h"
+#include "core/image.h"
 
-bool elf_is_elf(const void *data, size_t size)
+bool image_is_elf(const void *data, size_t size)
 {
 	return size >= SELFMAG && memcmp(data, ELFMAG, SELFMAG) == 0;
 }
@@ -30,7 +30,7 @@ static bool section_table_fits(const GElf_Ehdr *ehdr, size_t shnum, size_t size)
 
 static int match_section(const void *image, size_t size, const char *name,
 			 const GElf_Shdr *sh, const char *sec_name,
-			 struct elf_section *secs, size_t sec_cnt, struct bp_err *err)
+			 struct image_section *secs, size_t sec_cnt, struct bp_err *err)
 {
 	size_t i;
 
@@ -52,8 +52,8 @@ static int match_section(const void *image, size_t size, const char *name,
 	return 0;
 }
 
-int elf_find_sections(const void *image, size_t size, const char *name,
-		      struct elf_section *secs, size_t sec_cnt, bool *big_endian,
+int image_find_sections(const void *image, size_t size, const char *name,
+		      struct image_section *secs, size_t sec_cnt, bool *big_endian,
 		      struct bp_err *err)
 {
 	Elf_Scn *scn = NULL;
@@ -66,7 +66,7 @@ int elf_find_sections(const void *image, size_t size, const char *name,
 		secs[i].data = NULL;
 		secs[i].size = 0;
 	}
-	if (!elf_is_elf(image, size))
+	if (!image_is_elf(image, size))
 		return bp_err_set(err, EINVAL, "%s: not an ELF file", name);
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return bp_err_set(err, EINVAL, "%s: libelf initialization failed", name);

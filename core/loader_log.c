@@ -5,11 +5,12 @@
 #include <bpf/libbpf.h>
 
 #include "core/btf_util.h"
+#include "core/loader_log.h"
 
 static __thread char last_warning[256];
 static bool log_verbose;
 
-static int libbpf_log_sink(enum libbpf_print_level level, const char *fmt, va_list ap)
+static int loader_log_sink(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	va_list copy;
 	size_t len;
@@ -27,18 +28,18 @@ static int libbpf_log_sink(enum libbpf_print_level level, const char *fmt, va_li
 	return 0;
 }
 
-void libbpf_log_init(bool verbose)
+void loader_log_init(bool verbose)
 {
 	log_verbose = verbose;
-	libbpf_set_print(libbpf_log_sink);
+	libbpf_set_print(loader_log_sink);
 }
 
-const char *libbpf_last_warning(void)
+const char *loader_log_last_warning(void)
 {
 	return last_warning;
 }
 
-void libbpf_clear_warning(void)
+void loader_log_clear_warning(void)
 {
 	last_warning[0] = '\0';
 }

@@ -2,8 +2,8 @@
 /* BPF object files: the local BTF and the CO-RE relocation records of
  * .BTF.ext, read with libelf and bounds-checked byte by byte.
  */
-#ifndef BTFPACK_CORE_BPF_OBJ_H
-#define BTFPACK_CORE_BPF_OBJ_H
+#ifndef BTFPACK_CORE_OBJFILE_H
+#define BTFPACK_CORE_OBJFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,11 +24,11 @@ struct core_relo {
 /* Records of one program section, in file order (libbpf's order too). */
 struct core_relo_sec {
 	const char *name;	/* section name, from the local BTF strings */
-	size_t first;		/* index of the first record in bpf_obj.relos */
+	size_t first;		/* index of the first record in objfile.relos */
 	size_t count;
 };
 
-struct bpf_obj {
+struct objfile {
 	char *name;		/* path or name given at load, for messages */
 	struct btf *btf;	/* local BTF; NULL when the object has no .BTF */
 	bool has_btf_ext;
@@ -38,11 +38,11 @@ struct bpf_obj {
 	size_t relo_cnt;
 };
 
-int bpf_obj_load_mem(const void *data, size_t size, const char *name,
-		     struct bpf_obj **out, struct bp_err *err);
+int objfile_load_mem(const void *data, size_t size, const char *name,
+		     struct objfile **out, struct bp_err *err);
 
-int bpf_obj_load_file(const char *path, struct bpf_obj **out, struct bp_err *err);
+int objfile_load_file(const char *path, struct objfile **out, struct bp_err *err);
 
-void bpf_obj_free(struct bpf_obj *obj);
+void objfile_free(struct objfile *obj);
 
 #endif

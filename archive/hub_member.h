@@ -3,8 +3,8 @@
  * memory with libarchive (zstd with libzstd). No temp files; a cap on the
  * decompressed size of the member refuses decompression bombs.
  */
-#ifndef BTFPACK_ARCHIVE_INPUT_H
-#define BTFPACK_ARCHIVE_INPUT_H
+#ifndef BTFPACK_ARCHIVE_HUB_MEMBER_H
+#define BTFPACK_ARCHIVE_HUB_MEMBER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -12,9 +12,9 @@
 #include "base/error.h"
 
 /* Default cap: far above the largest real kernel BTF (~10 MiB today). */
-#define ARCHIVE_DEFAULT_MEMBER_CAP (256UL * 1024 * 1024)
+#define HUB_MEMBER_DEFAULT_CAP (256UL * 1024 * 1024)
 
-struct archive_member {
+struct hub_member {
 	void *data;		/* malloc'ed, freed by the caller */
 	size_t size;
 	char name[256];		/* member path inside the archive */
@@ -33,8 +33,8 @@ struct archive_member {
  * inputs also get their CRC-32 trailer checked, which libarchive skips.
  * Corrupt or truncated data: -EBADMSG with libarchive's message.
  */
-int archive_read_btf_member(const void *data, size_t size, const char *name,
-			    size_t member_cap, struct archive_member *out,
+int hub_member_read(const void *data, size_t size, const char *name,
+			    size_t member_cap, struct hub_member *out,
 			    struct bp_err *err);
 
 /* The same with the whole-stream limit given (0: the default above). zstd
@@ -42,15 +42,15 @@ int archive_read_btf_member(const void *data, size_t size, const char *name,
  * --long=31): into one buffer of at most stream_cap bytes, which is then the
  * only window, and the tar in it is read by libarchive.
  */
-int archive_read_btf_member_capped(const void *data, size_t size, const char *name,
+int hub_member_read_capped(const void *data, size_t size, const char *name,
 				   size_t member_cap, size_t stream_cap,
-				   struct archive_member *out, struct bp_err *err);
+				   struct hub_member *out, struct bp_err *err);
 
 /* The default whole-stream limit for member_cap: 2 * member_cap + 1 MiB. */
-size_t archive_stream_cap(size_t member_cap);
+size_t hub_member_stream_cap(size_t member_cap);
 
 /* The first regular member of an archive, as its tar header says. */
-struct archive_peek {
+struct hub_member_peek {
 	size_t member_size;
 	bool named_btf;			/* its name ends in ".btf" */
 	unsigned char head[32];		/* its first bytes */
@@ -62,7 +62,7 @@ struct archive_peek {
  * header and first bytes. -ENOENT when no regular member shows up there
  * (none at all, or too far in); -EBADMSG when the start is unreadable.
  */
-int archive_peek_member(int fd, const char *name, struct archive_peek *out,
+int hub_member_peek(int fd, const char *name, struct hub_member_peek *out,
 			struct bp_err *err);
 
 #endif

@@ -5,15 +5,16 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "core/bpf_obj.h"
+#include "core/objfile.h"
 #include "core/btf_ext.h"
 #include "core/btf_util.h"
-#include "core/elf_sections.h"
+#include "core/image.h"
 #include "base/fileio.h"
+#include "core/loader_log.h"
 
 enum { SEC_BTF, SEC_BTF_EXT, SEC_CNT };
 
-static int load_local_btf(struct bpf_obj *obj, const struct elf_section *sec,
+static int load_local_btf(struct objfile *obj, const struct image_section *sec,
 			  struct bp_err *err)
 {
 	const char *why;
@@ -21,12 +22,12 @@ static int load_local_btf(struct bpf_obj *obj, const struct elf_section *sec,
 
 	if (sec->size > UINT32_MAX)
 		return bp_err_set(err, EFBIG, "%s: .BTF section is too large", obj->name);
-	libbpf_clear_warning();
+	loader_log_clear_warning();
 	obj->btf = btf__new(sec->data, (__u32)sec->size);
 	ret = libbpf_get_error(obj->btf);
 	if (ret) {
 		obj->btf = NULL;
-		why = libbpf_last_warning();
+		why = loader_log_last_warning();
 		return bp_err_set(err, -ret, "%s: .BTF section is not valid BTF: %s", obj->name,
 				  why[0] ? why : strerror(-ret));
 	}
@@ -39,19 +40,19 @@ static int load_local_btf(struct bpf_obj *obj, const struct elf_section *sec,
 	return ret;
 }
 
-int bpf_obj_load_mem(const void *data, size_t size, const char *name,
-		     struct bpf_obj **out, struct bp_err *err)
+int objfile_load_mem(const void *data, size_t size, const char *name,
+		     struct objfile **out, struct bp_err *err)
 {
-	struct elf_section secs[SEC_CNT] = {
+	struct image_section secs[SEC_CNT] = {
 		[SEC_BTF] = { .name = ".BTF" },
 		[SEC_BTF_EXT] = { .name = ".BTF.ext" },
 	};
-	struct bpf_obj *obj;
+	struct objfile *obj;
 	bool big_endian;
 	int ret;
 
 	*out = NULL;
-	if (!elf_is_elf(data, size))
+	if (!image_is_elf(data, size))
 		return bp_err_set(err, EINVAL, "%s: not a BPF object (not an ELF file)", name);
 	obj = calloc(1, sizeof(*obj));
 	if (!obj)
@@ -61,7 +62,7 @@ int bpf_obj_load_mem(const void *data, size_t size, const char *name,
 		ret = bp_err_set(err, ENOMEM, "%s: out of memory", name);
 		goto fail;
 	}
-	ret = elf_find_sections(data, size, name, secs, SEC_CNT, &big_endian, err);
+	ret = image_find_sections(data, size, name, secs, SEC_CNT, &big_endian, err);
 	if (ret)
 		goto fail;
 	if (big_endian) {
@@ -90,11 +91,11 @@ int bpf_obj_load_mem(const void *data, size_t size, const char *name,
 	*out = obj;
 	return 0;
 fail:
-	bpf_obj_free(obj);
+	objfile_free(obj);
 	return ret;
 }
 
-int bpf_obj_load_file(const char *path, struct bpf_obj **out, struct bp_err *err)
+int objfile_load_file(const char *path, struct objfile **out, struct bp_err *err)
 {
 	struct bp_file_view view;
 	int ret;
@@ -102,12 +103,12 @@ int bpf_obj_load_file(const char *path, struct bpf_obj **out, struct bp_err *err
 	ret = bp_view_file(path, BP_MAX_INPUT_FILE, &view, err);
 	if (ret)
 		return ret;
-	ret = bpf_obj_load_mem(view.data, view.size, path, out, err);
+	ret = objfile_load_mem(view.data, view.size, path, out, err);
 	bp_unview_file(&view);
 	return ret;
 }
 
-void bpf_obj_free(struct bpf_obj *obj)
+void objfile_free(struct objfile *obj)
 {
 	if (!obj)
 		return;

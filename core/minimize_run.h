@@ -2,8 +2,8 @@
 /* One kernel, many objects: run the engine for every object against the
  * kernel BTF, feed the minimizer, and count outcomes per object.
  */
-#ifndef BTFPACK_CORE_MIN_JOB_H
-#define BTFPACK_CORE_MIN_JOB_H
+#ifndef BTFPACK_CORE_MINIMIZE_RUN_H
+#define BTFPACK_CORE_MINIMIZE_RUN_H
 
 #include <stddef.h>
 
@@ -11,29 +11,29 @@
 #include "core/relo_engine.h"
 
 struct btf;
-struct bpf_obj;
+struct objfile;
 struct cand_index;
 
-struct min_obj_stats {
+struct minimize_stats {
 	size_t resolved;
 	size_t unresolved;
-	size_t failed;
+	size_t rejected;
 };
 
 /* observe (may be NULL) sees every event after the minimizer did, e.g. for
  * a trace or to report rejected relocations. stats has obj_cnt entries.
  * The output is self-checked before it is returned: its serialized bytes
  * must re-parse in libbpf and pass btf_validate(), and where the minimizer
- * could not make it exact by construction, core_verify_min() must accept
+ * could not make it exact by construction, verify_min() must accept
  * it; otherwise the kernel fails with err saying why.
  */
-int core_minimize(const struct btf *src, const struct cand_index *idx,
-		  struct bpf_obj *const *objs, size_t obj_cnt,
-		  struct min_obj_stats *stats, relo_visit_fn observe, void *observe_ctx,
+int minimize_run(const struct btf *src, const struct cand_index *idx,
+		  struct objfile *const *objs, size_t obj_cnt,
+		  struct minimize_stats *stats, relo_visit_fn observe, void *observe_ctx,
 		  struct btf **out, struct bp_err *err);
 
 /* Serialize a BTF into a malloc'ed buffer (caller frees). */
-int core_btf_serialize(const struct btf *btf, void **data, size_t *size,
+int minimize_serialize(const struct btf *btf, void **data, size_t *size,
 		       struct bp_err *err);
 
 #endif
