@@ -31,4 +31,24 @@ bool ar_path_is_safe(const char *path);
 /* libarchive's message, never NULL. */
 const char *ar_errstr(struct archive *a);
 
+/* ---- bundle_read.c, for bundle_lookup.c ---- */
+
+struct bp_err;
+struct bundle_entry;
+
+/* Called with each tar entry's metadata (data NULL);
+ * bundle_tar_entry_data() reads the data of the current entry. ordinal
+ * counts every header, so a later walk can find the same entry again.
+ */
+typedef int (*bundle_tar_fn)(void *ctx, struct archive *a, const struct bundle_entry *e,
+			     size_t ordinal, struct bp_err *err);
+
+int bundle_tar_walk(const char *bundle, bundle_tar_fn fn, void *ctx, struct bp_err *err);
+int bundle_tar_entry_data(struct archive *a, const char *bundle, const char *entry,
+			  void **data, size_t *size, struct bp_err *err);
+/* "a/b", malloc'ed; NULL when out of memory. */
+char *bundle_join(const char *a, const char *b);
+/* A symlink's target, malloc'ed; -errno. */
+int bundle_read_link(const char *full, size_t hint, char **out);
+
 #endif

@@ -409,24 +409,36 @@ static char *temp_name(const char *out, const char *kind)
 	return s;
 }
 
-int bp_temp_file(const char *out, char **tmp, int *fd, struct bp_err *err)
+/* A temp file (fd set) or directory (fd NULL) next to out, made and
+ * registered under the registry lock, so a signal never sees it half-born.
+ */
+static int temp_create(const char *out, char **tmp, int *fd, struct bp_err *err)
 {
 	char *name = temp_name(out, "tmp");
+	bool made;
 	int ret = 0;
 
 	*tmp = NULL;
-	*fd = -1;
+	if (fd)
+		*fd = -1;
 	if (!name)
 		return bp_err_set(err, ENOMEM, "%s: out of memory", out);
 	pthread_mutex_lock(&reg_mutex);
-	*fd = mkostemp(name, O_CLOEXEC);
-	if (*fd < 0) {
-		ret = bp_err_set(err, errno, "%s: cannot create temp file: %s", out,
-				 strerror(errno));
-	} else if (reg_add(name, REG_FILE, -1)) {
-		unlink(name);
-		close(*fd);
-		*fd = -1;
+	if (fd)
+		made = (*fd = mkostemp(name, O_CLOEXEC)) >= 0;
+	else
+		made = mkdtemp(name) != NULL;
+	if (!made) {
+		ret = bp_err_set(err, errno, "%s: cannot create temp %s: %s", out,
+				 fd ? "file" : "directory", strerror(errno));
+	} else if (reg_add(name, fd ? REG_FILE : REG_DIR, -1)) {
+		if (fd) {
+			unlink(name);
+			close(*fd);
+			*fd = -1;
+		} else {
+			rmdir(name);
+		}
 		ret = bp_err_set(err, ENOMEM, "%s: out of memory", out);
 	}
 	pthread_mutex_unlock(&reg_mutex);
@@ -437,28 +449,14 @@ int bp_temp_file(const char *out, char **tmp, int *fd, struct bp_err *err)
 	return ret;
 }
 
+int bp_temp_file(const char *out, char **tmp, int *fd, struct bp_err *err)
+{
+	return temp_create(out, tmp, fd, err);
+}
+
 int bp_temp_dir(const char *out, char **tmp, struct bp_err *err)
 {
-	char *name = temp_name(out, "tmp");
-	int ret = 0;
-
-	*tmp = NULL;
-	if (!name)
-		return bp_err_set(err, ENOMEM, "%s: out of memory", out);
-	pthread_mutex_lock(&reg_mutex);
-	if (!mkdtemp(name)) {
-		ret = bp_err_set(err, errno, "%s: cannot create temp directory: %s", out,
-				 strerror(errno));
-	} else if (reg_add(name, REG_DIR, -1)) {
-		rmdir(name);
-		ret = bp_err_set(err, ENOMEM, "%s: out of memory", out);
-	}
-	pthread_mutex_unlock(&reg_mutex);
-	if (ret)
-		free(name);
-	else
-		*tmp = name;
-	return ret;
+	return temp_create(out, tmp, NULL, err);
 }
 
 int bp_temp_commit(const char *tmp, const char *dest)

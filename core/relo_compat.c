@@ -105,6 +105,23 @@ static int protos_are_compat(const struct btf *local_btf, const struct btf_type 
 	return 1;
 }
 
+/* One step of both walks (libbpf 1.1 loops the same way in
+ * __bpf_core_types_are_compat() and __bpf_core_types_match()): keep the
+ * target's modifier chain, skip modifiers and typedefs on both sides.
+ * Nonzero past the depth limit or on an id that is not there.
+ */
+static int skip_both(const struct btf *local_btf, __u32 *local_id, const struct btf_type **lt,
+		     const struct btf *targ_btf, __u32 *targ_id, const struct btf_type **tt,
+		     int *depth, struct keep_set *ks)
+{
+	if (--*depth < 0)
+		return -EINVAL;
+	mark_chain(ks, *targ_id);
+	*lt = btf_skip_mods(local_btf, *local_id, local_id);
+	*tt = btf_skip_mods(targ_btf, *targ_id, targ_id);
+	return *lt && *tt ? 0 : -EINVAL;
+}
+
 /* libbpf's __bpf_core_types_are_compat(). */
 static int types_are_compat(const struct btf *local_btf, __u32 local_id,
 			    const struct btf *targ_btf, __u32 targ_id, int level,
@@ -120,12 +137,7 @@ static int types_are_compat(const struct btf *local_btf, __u32 local_id,
 	if (!kinds_compat(lt, tt))
 		return 0;
 	for (;;) {
-		if (--depth < 0)
-			return -EINVAL;
-		mark_chain(ks, targ_id);
-		lt = btf_skip_mods(local_btf, local_id, &local_id);
-		tt = btf_skip_mods(targ_btf, targ_id, &targ_id);
-		if (!lt || !tt)
+		if (skip_both(local_btf, &local_id, &lt, targ_btf, &targ_id, &tt, &depth, ks))
 			return -EINVAL;
 		if (!kinds_compat(lt, tt))
 			return 0;
@@ -283,12 +295,7 @@ static int types_match(const struct btf *local_btf, __u32 local_id,
 	if (level <= 0)
 		return -EINVAL;
 	for (;;) {
-		if (--depth < 0)
-			return -EINVAL;
-		mark_chain(ks, targ_id);
-		lt = btf_skip_mods(local_btf, local_id, &local_id);
-		tt = btf_skip_mods(targ_btf, targ_id, &targ_id);
-		if (!lt || !tt)
+		if (skip_both(local_btf, &local_id, &lt, targ_btf, &targ_id, &tt, &depth, ks))
 			return -EINVAL;
 		if (!names_match(local_btf, lt->name_off, targ_btf, tt->name_off))
 			return 0;
