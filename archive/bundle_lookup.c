@@ -17,8 +17,8 @@
 #include "archive/bundle_reader.h"
 #include "archive/bundle_writer.h"
 #include "base/fileio.h"
-
-#define BLOB_HEX_LEN 32
+#include "dedup/dedup_plan.h"
+#include "dedup/hash.h"
 
 struct node {
 	char *path;
@@ -395,23 +395,14 @@ static int lk_read(struct lookup *lk, const char *p, void **data, size_t *size,
 	return ret;
 }
 
-static bool is_blob_hex(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < BLOB_HEX_LEN; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return s[BLOB_HEX_LEN] == '\0';
-}
-
 /* The blob index.json maps want to. 0 with *listed false when there is no
  * index.json or it does not list want.
  */
 static int index_blob(struct lookup *lk, const char *want, bool *listed,
-		      char blob[BLOB_HEX_LEN + 1], struct bp_err *err)
+		      char blob[BP_HASH_HEX_LEN + 1], struct bp_err *err)
 {
 	json_t *root, *kernels, *k;
+	struct bp_hash hash;
 	const char *kp, *b;
 	json_error_t jerr;
 	char *path = NULL;
@@ -452,11 +443,11 @@ static int index_blob(struct lookup *lk, const char *want, bool *listed,
 		else if (!b || !*b)
 			ret = bp_err_set(err, ENOENT, "%s: %s has no blob in index.json",
 					 lk->bundle, want);
-		else if (!is_blob_hex(b))
+		else if (bp_hash_parse_hex(b, &hash))
 			ret = bp_err_set(err, EBADMSG, "%s: index.json: bad blob \"%s\" for %s",
 					 lk->bundle, b, want);
 		else
-			memcpy(blob, b, BLOB_HEX_LEN + 1);
+			memcpy(blob, b, BP_HASH_HEX_LEN + 1);
 		break;
 	}
 out:
@@ -468,7 +459,7 @@ int bundle_lookup(const char *path, const char *entry_path, void **data, size_t 
 		  struct bp_err *err)
 {
 	struct lookup lk = { .bundle = path };
-	char blob[BLOB_HEX_LEN + 1], blob_path[BLOB_HEX_LEN + 16];
+	char blob[BP_HASH_HEX_LEN + 1], blob_path[BP_HASH_HEX_LEN + 16];
 	struct bp_err first = { { 0 } }, later = { { 0 } };
 	const char *want = ar_skip_dot_slash(entry_path);
 	char *final = NULL;
@@ -492,7 +483,7 @@ int bundle_lookup(const char *path, const char *entry_path, void **data, size_t 
 			ret = r;
 			first = later;
 		} else if (listed) {
-			snprintf(blob_path, sizeof(blob_path), "blobs/%s.btf", blob);
+			dedup_blob_path(blob, blob_path);
 			ret = resolve(&lk, blob_path, &final, &later);
 			if (ret == -ENOENT)
 				bp_err_set(&first, ENOENT,

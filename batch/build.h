@@ -11,15 +11,9 @@
 #include "batch/hub_walk.h"
 #include "batch/obj_set.h"
 #include "base/error.h"
+#include "dedup/dedup_plan.h"
 #include "dedup/hash.h"
 #include "dedup/index_json.h"
-
-enum dedup_mode {
-	DEDUP_SYMLINK,
-	DEDUP_HARDLINK,
-	DEDUP_INDEX,
-	DEDUP_NONE,
-};
 
 struct build_opts {
 	const char *hub;

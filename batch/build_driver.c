@@ -18,6 +18,7 @@
 #include "base/fileio.h"
 #include "base/text.h"
 #include "dedup/blob_store.h"
+#include "dedup/dedup_plan.h"
 #include "dedup/index_json.h"
 
 struct driver {
@@ -39,13 +40,6 @@ struct driver {
 	struct index_object *ix_objs;
 	struct index_kernel *ix_kernels;
 	struct index_doc doc;
-};
-
-static const char *const dedup_names[] = {
-	[DEDUP_SYMLINK] = "symlink",
-	[DEDUP_HARDLINK] = "hardlink",
-	[DEDUP_INDEX] = "index",
-	[DEDUP_NONE] = "none",
 };
 
 static double elapsed(const struct driver *d)
@@ -157,38 +151,30 @@ static int write_kernel(struct driver *d, struct bundle_writer *w, size_t i,
 {
 	const struct hub_kernel *k = &d->hub.kernels[i];
 	struct kernel_result *r = &d->results[i];
-	char hex[BP_HASH_HEX_LEN + 1], *blob_path = NULL, *target;
-	const char *first = NULL, *path = k->bundle_path;
+	struct dedup_entry e;
 	int ret;
 
-	if (d->o->dedup == DEDUP_INDEX) {
-		bp_hash_hex(&r->blob_hash, hex);
-		if (asprintf(&blob_path, "blobs/%s.btf", hex) < 0)
-			return bp_err_set(err, ENOMEM, "out of memory");
-		path = blob_path;
-	}
-	ret = blob_store_add(d->blobs, &r->blob_hash, path, &first);
-	if (ret) {
-		free(blob_path);
-		return bp_err_set(err, ENOMEM, "out of memory");
-	}
-	if (!first) {
+	ret = dedup_place(d->blobs, d->o->dedup, &r->blob_hash, k->bundle_path, &e);
+	if (ret)
+		return bp_err_set(err, -ret, "%s: %s", k->bundle_path, strerror(-ret));
+	if (e.new_blob)
 		d->bytes_out += r->blob_size;
-		ret = bundle_add_file(w, path, r->blob, r->blob_size, err);
-	} else if (d->o->dedup == DEDUP_SYMLINK) {
-		target = blob_relative_target(path, first);
-		ret = target ? bundle_add_symlink(w, path, target, err)
-			     : bp_err_set(err, ENOMEM, "out of memory");
-		free(target);
-	} else if (d->o->dedup == DEDUP_HARDLINK) {
-		ret = bundle_add_hardlink(w, path, first, err);
-	} else if (d->o->dedup == DEDUP_NONE) {
-		ret = bundle_add_file(w, path, r->blob, r->blob_size, err);
+	switch (e.action) {
+	case DEDUP_ADD_FILE:
+		ret = bundle_add_file(w, e.path, r->blob, r->blob_size, err);
+		break;
+	case DEDUP_ADD_SYMLINK:
+		ret = bundle_add_symlink(w, e.path, e.target, err);
+		break;
+	case DEDUP_ADD_HARDLINK:
+		ret = bundle_add_hardlink(w, e.path, e.target, err);
+		break;
+	case DEDUP_ADD_NOTHING:
+		break;
 	}
-	if (!ret && first && d->o->dedup != DEDUP_INDEX && d->o->dedup != DEDUP_NONE &&
-	    !(d->links[i] = strdup(first)))
+	if (!ret && e.link && !(d->links[i] = strdup(e.link)))
 		ret = bp_err_set(err, ENOMEM, "out of memory");
-	free(blob_path);
+	dedup_entry_clear(&e);
 	return ret;
 }
 
@@ -230,7 +216,7 @@ static void fill_index(const struct driver *d, struct index_object *objs,
 		x->coverage = r->ok ? r->coverage : NULL;
 	}
 	doc->btfpack_version = BTFPACK_VERSION;
-	doc->dedup = dedup_names[d->o->dedup];
+	doc->dedup = dedup_mode_name(d->o->dedup);
 	doc->objects = objs;
 	doc->obj_cnt = set->cnt;
 	doc->kernels = kernels;

@@ -155,20 +155,6 @@ static int parse_size(const char *s, size_t *out)
 	return 0;
 }
 
-static int parse_dedup(const char *s, enum dedup_mode *mode)
-{
-	static const char *const names[] = { "symlink", "hardlink", "index", "none" };
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(s, names[i])) {
-			*mode = (enum dedup_mode)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 static int parse_epoch(time_t *mtime)
 {
 	const char *s = getenv("SOURCE_DATE_EPOCH");
@@ -258,7 +244,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		case OPT_DISTRO: ret = push_str(&ps->distros, &ps->distro_cnt, optarg); break;
 		case OPT_MATCH: ret = push_str(&ps->globs, &ps->glob_cnt, optarg); break;
 		case OPT_DEDUP:
-			if (parse_dedup(optarg, &o->dedup))
+			if (dedup_mode_parse(optarg, &o->dedup))
 				return usage_error("--dedup wants symlink, hardlink, index or none, got '%s'",
 						   optarg);
 			break;

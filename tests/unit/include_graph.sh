@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # include_graph SRC_DIR: every product file includes only its own folder and
 # the folders before it in the pipeline (docs/architecture.md):
-#   base <- core, dedup, archive <- batch <- cmd
+#   base <- core, dedup <- archive <- batch <- cmd
 # An arrow against the pipeline (core including batch/, base including
 # core/) fails the test with the file and line.
 set -euo pipefail
@@ -10,7 +10,7 @@ declare -A allowed=(
 	[base]="base"
 	[core]="base core"
 	[dedup]="base dedup"
-	[archive]="base archive"
+	[archive]="base dedup archive"
 	[batch]="base core dedup archive batch"
 	[cmd]="base core dedup archive batch cmd"
 )
