@@ -11,7 +11,6 @@
 #include <unistd.h>
 #include <archive.h>
 #include <archive_entry.h>
-#include <jansson.h>
 
 #include "archive/archive_priv.h"
 #include "archive/bundle_reader.h"
@@ -19,6 +18,7 @@
 #include "base/fileio.h"
 #include "dedup/dedup_plan.h"
 #include "dedup/hash.h"
+#include "dedup/index_json.h"
 
 struct node {
 	char *path;
@@ -401,13 +401,9 @@ static int lk_read(struct lookup *lk, const char *p, void **data, size_t *size,
 static int index_blob(struct lookup *lk, const char *want, bool *listed,
 		      char blob[BP_HASH_HEX_LEN + 1], struct bp_err *err)
 {
-	json_t *root, *kernels, *k;
-	struct bp_hash hash;
-	const char *kp, *b;
-	json_error_t jerr;
 	char *path = NULL;
 	void *data = NULL;
-	size_t size, i;
+	size_t size;
 	int ret;
 
 	*listed = false;
@@ -417,41 +413,9 @@ static int index_blob(struct lookup *lk, const char *want, bool *listed,
 	if (!ret)
 		ret = lk_read(lk, path, &data, &size, err);
 	free(path);
-	if (ret)
-		return ret;
-	root = json_loadb(data, size, 0, &jerr);
+	if (!ret)
+		ret = index_json_find_blob(data, size, lk->bundle, want, listed, blob, err);
 	free(data);
-	if (!root)
-		return bp_err_set(err, EBADMSG, "%s: index.json line %d: %s", lk->bundle,
-				  jerr.line, jerr.text);
-	kernels = json_object_get(root, "kernels");
-	if (!json_is_array(kernels)) {
-		ret = bp_err_set(err, EBADMSG, "%s: index.json has no \"kernels\" array",
-				 lk->bundle);
-		goto out;
-	}
-	json_array_foreach(kernels, i, k) {
-		kp = json_string_value(json_object_get(k, "path"));
-		if (!kp || strcmp(ar_skip_dot_slash(kp), want))
-			continue;
-		*listed = true;
-		b = json_string_value(json_object_get(k, "blob"));
-		kp = json_string_value(json_object_get(k, "error"));
-		if ((!b || !*b) && kp)
-			ret = bp_err_set(err, ENOENT, "%s: %s has no blob, it failed to build: %s",
-					 lk->bundle, want, kp);
-		else if (!b || !*b)
-			ret = bp_err_set(err, ENOENT, "%s: %s has no blob in index.json",
-					 lk->bundle, want);
-		else if (bp_hash_parse_hex(b, &hash))
-			ret = bp_err_set(err, EBADMSG, "%s: index.json: bad blob \"%s\" for %s",
-					 lk->bundle, b, want);
-		else
-			memcpy(blob, b, BP_HASH_HEX_LEN + 1);
-		break;
-	}
-out:
-	json_decref(root);
 	return ret;
 }
 

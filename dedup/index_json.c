@@ -646,3 +646,58 @@ int report_table_write(const struct index_doc *doc, FILE *out)
 	table_text_free(&text, doc);
 	return ferror(out) ? -EIO : 0;
 }
+
+/* index.json paths may be written "./a/b" by hand-made bundles */
+static const char *skip_dot_slash(const char *p)
+{
+	while (p[0] == '.' && p[1] == '/') {
+		p += 2;
+		while (*p == '/')
+			p++;
+	}
+	return p;
+}
+
+int index_json_find_blob(const void *json, size_t size, const char *name, const char *want,
+			 bool *listed, char hex[BP_HASH_HEX_LEN + 1], struct bp_err *err)
+{
+	json_t *root, *kernels, *k;
+	struct bp_hash hash;
+	const char *kp, *b;
+	json_error_t jerr;
+	size_t i;
+	int ret = 0;
+
+	*listed = false;
+	root = json_loadb(json, size, 0, &jerr);
+	if (!root)
+		return bp_err_set(err, EBADMSG, "%s: index.json line %d: %s", name, jerr.line,
+				  jerr.text);
+	kernels = json_object_get(root, "kernels");
+	if (!json_is_array(kernels)) {
+		ret = bp_err_set(err, EBADMSG, "%s: index.json has no \"kernels\" array", name);
+		goto out;
+	}
+	json_array_foreach(kernels, i, k) {
+		kp = json_string_value(json_object_get(k, "path"));
+		if (!kp || strcmp(skip_dot_slash(kp), want))
+			continue;
+		*listed = true;
+		b = json_string_value(json_object_get(k, "blob"));
+		kp = json_string_value(json_object_get(k, "error"));
+		if ((!b || !*b) && kp)
+			ret = bp_err_set(err, ENOENT, "%s: %s has no blob, it failed to build: %s",
+					 name, want, kp);
+		else if (!b || !*b)
+			ret = bp_err_set(err, ENOENT, "%s: %s has no blob in index.json", name, want);
+		else if (bp_hash_parse_hex(b, &hash))
+			ret = bp_err_set(err, EBADMSG, "%s: index.json: bad blob \"%s\" for %s", name,
+					 b, want);
+		else
+			memcpy(hex, b, BP_HASH_HEX_LEN + 1);
+		break;
+	}
+out:
+	json_decref(root);
+	return ret;
+}

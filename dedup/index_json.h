@@ -6,10 +6,12 @@
 #ifndef BTFPACK_DEDUP_INDEX_JSON_H
 #define BTFPACK_DEDUP_INDEX_JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "base/error.h"
+#include "dedup/hash.h"
 
 #define BTFPACK_INDEX_FORMAT 1
 #define BTFPACK_REPORT_FORMAT 1
@@ -70,5 +72,13 @@ int index_json_render(const struct index_doc *doc, char **out, struct bp_err *er
  */
 int report_json_render(const struct index_doc *doc, char **out, struct bp_err *err);
 int report_table_write(const struct index_doc *doc, FILE *out);
+
+/* The blob (hash, hex) that index.json document json maps the kernel
+ * entry want to. 0 with *listed false when no entry has that path; -ENOENT
+ * when the entry has no blob (the message says why: it failed to build);
+ * -EBADMSG for a document that is not an index. name is for messages.
+ */
+int index_json_find_blob(const void *json, size_t size, const char *name, const char *want,
+			 bool *listed, char hex[BP_HASH_HEX_LEN + 1], struct bp_err *err);
 
 #endif
