@@ -66,8 +66,9 @@ BTFPACK_API int btfpack_kernel__open_mem(const void *data, size_t size, const ch
 					 struct btfpack_kernel **kernel, struct btfpack_err *err);
 BTFPACK_API void btfpack_kernel__free(struct btfpack_kernel *kernel);
 
-/* A BPF object file (ELF, little-endian). One without relocations is valid
- * and adds nothing to a minimization (relo_count 0).
+/* A BPF object file (ELF, little-endian); open_mem does not keep data. One
+ * without relocations is valid and adds nothing to a minimization
+ * (relo_count 0; minimize logs a warning for it).
  */
 BTFPACK_API int btfpack_object__open_file(const char *path, struct btfpack_object **obj,
 					  struct btfpack_err *err);

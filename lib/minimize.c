@@ -68,7 +68,7 @@ static void log_warn(const struct log_ctx *l, const char *fmt, ...)
 /* The warning `btfpack min` prints for a relocation libbpf would reject. */
 static int observe(void *ctx, const struct relo_event *ev)
 {
-	const struct log_ctx *l = ctx;
+	struct log_ctx *l = ctx;
 
 	if (ev->status == RELO_REJECTED)
 		log_warn(l, "%s: %s: sec '%s' relo #%zu: %s; libbpf rejects this object on this kernel (all candidates kept)",
@@ -77,12 +77,12 @@ static int observe(void *ctx, const struct relo_event *ev)
 }
 
 static int run(const struct btfpack_kernel *k, struct objfile *const *objs, size_t n,
-	       bool verify, const struct log_ctx *l, struct minimize_stats *stats,
+	       bool verify, struct log_ctx *l, struct minimize_stats *stats,
 	       struct btf **out, struct bp_err *e)
 {
 	int ret;
 
-	ret = minimize_run(k->btf, k->idx, objs, n, stats, observe, (void *)l, out, e);
+	ret = minimize_run(k->btf, k->idx, objs, n, stats, observe, l, out, e);
 	if (!ret && verify) {
 		ret = verify_min(k->btf, k->idx, *out, objs, n, e);
 		if (ret == -EPROTO)
