@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # include_graph SRC_DIR: every product file includes only its own folder and
 # the folders before it in the pipeline (docs/architecture.md):
-#   base <- core, dedup <- archive <- batch <- cmd
+#   base <- core, dedup <- archive <- batch <- lib, cmd
+# include/ (the public header) includes no stage; lib/ (libbtfpack, its
+# implementation) may include every stage and the public header.
 # An arrow against the pipeline (core including batch/, base including
 # core/) fails the test with the file and line.
 set -euo pipefail
@@ -12,7 +14,9 @@ declare -A allowed=(
 	[dedup]="base dedup"
 	[archive]="base dedup archive"
 	[batch]="base core dedup archive batch"
+	[lib]="base core dedup archive batch include lib"
 	[cmd]="base core dedup archive batch cmd"
+	[include]=""
 )
 bad=0 files=0
 for dir in "${!allowed[@]}"; do
