@@ -49,7 +49,7 @@ static int calc_array_elem(const struct core_relo *relo, const struct core_spec 
 	return 0;
 }
 
-/* libbpf's bpf_core_calc_field_relo(). */
+/* libbpf 1.1's bpf_core_calc_field_relo(). */
 static int calc_field(const struct core_relo *relo, const struct core_spec *spec,
 		      __u64 *val, __u32 *field_sz, __u32 *type_id, bool *validate,
 		      char *reason, size_t rsize)
@@ -141,7 +141,7 @@ static int calc_field(const struct core_relo *relo, const struct core_spec *spec
 	}
 }
 
-/* libbpf's bpf_core_calc_type_relo(). */
+/* libbpf 1.1's bpf_core_calc_type_relo(). */
 static int calc_type(const struct core_relo *relo, const struct core_spec *spec,
 		     __u64 *val, bool *validate)
 {
@@ -174,7 +174,7 @@ static int calc_type(const struct core_relo *relo, const struct core_spec *spec,
 	}
 }
 
-/* libbpf's bpf_core_calc_enumval_relo(). */
+/* libbpf 1.1's bpf_core_calc_enumval_relo(). */
 static int calc_enumval(const struct core_relo *relo, const struct core_spec *spec,
 			__u64 *val)
 {
@@ -215,7 +215,7 @@ static bool memsz_adjust_ok(const struct core_spec *local_spec,
 	       btf_int_encoding(new_t) != BTF_INT_SIGNED;
 }
 
-/* libbpf's bpf_core_calc_relo(). */
+/* libbpf 1.1's bpf_core_calc_relo(). */
 int core_calc_relo(const struct core_relo *relo, const struct core_spec *local_spec,
 		   const struct core_spec *targ_spec, struct core_relo_res *res,
 		   char *reason, size_t reason_size)

@@ -34,7 +34,7 @@ static void mark_chain(struct keep_set *ks, __u32 id)
 		keep_chain(ks, id);
 }
 
-/* libbpf's bpf_core_fields_are_compat(). */
+/* libbpf 1.1's bpf_core_fields_are_compat(). */
 int core_fields_are_compat(const struct btf *local_btf, __u32 local_id,
 			   const struct btf *targ_btf, __u32 targ_id)
 {
@@ -122,7 +122,7 @@ static int skip_both(const struct btf *local_btf, __u32 *local_id, const struct 
 	return *lt && *tt ? 0 : -EINVAL;
 }
 
-/* libbpf's __bpf_core_types_are_compat(). */
+/* libbpf 1.1's __bpf_core_types_are_compat(). */
 static int types_are_compat(const struct btf *local_btf, __u32 local_id,
 			    const struct btf *targ_btf, __u32 targ_id, int level,
 			    struct keep_set *ks)
@@ -182,7 +182,7 @@ int core_types_are_compat(const struct btf *local_btf, __u32 local_id,
 	return types_are_compat(local_btf, local_id, targ_btf, targ_id, COMPAT_MAX_LEVEL, ks);
 }
 
-/* libbpf's bpf_core_names_match(): empty target matches only empty local. */
+/* libbpf 1.1's bpf_core_names_match(): empty target matches only empty local. */
 static bool names_match(const struct btf *local_btf, __u32 local_off,
 			const struct btf *targ_btf, __u32 targ_off)
 {
@@ -199,7 +199,7 @@ static __u32 enumerator_name_off(const struct btf_type *t, int i)
 	return btf_is_enum(t) ? btf_enum(t)[i].name_off : btf_enum64(t)[i].name_off;
 }
 
-/* libbpf's bpf_core_enums_match(). */
+/* libbpf 1.1's bpf_core_enums_match(). */
 static int enums_match(const struct btf *local_btf, const struct btf_type *lt,
 		       const struct btf *targ_btf, const struct btf_type *tt)
 {
@@ -238,7 +238,7 @@ static void keep_member_quota(struct keep_set *ks, __u32 targ_id, const struct b
 		keep_member(ks, targ_id, i);
 }
 
-/* libbpf's bpf_core_composites_match(). */
+/* libbpf 1.1's bpf_core_composites_match(). */
 static int composites_match(const struct btf *local_btf, const struct btf_type *lt,
 			    const struct btf *targ_btf, __u32 targ_id, const struct btf_type *tt,
 			    bool behind_ptr, int level, struct keep_set *ks)
@@ -284,7 +284,7 @@ static int fwd_match(const struct btf_type *lt, const struct btf_type *tt, bool 
 	return btf_is_fwd(tt) && local_union == btf_kflag(tt);
 }
 
-/* libbpf's __bpf_core_types_match(). */
+/* libbpf 1.1's __bpf_core_types_match(). */
 static int types_match(const struct btf *local_btf, __u32 local_id,
 		       const struct btf *targ_btf, __u32 targ_id, bool behind_ptr, int level,
 		       struct keep_set *ks)

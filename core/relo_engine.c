@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The engine driver: libbpf's bpf_object__relocate_core() loop and
+/* The engine driver: libbpf 1.1's bpf_object__relocate_core() loop and
  * bpf_core_calc_relo_insn(), without instructions. Candidate lists are cached
  * per local root type for the whole object and narrowed to the candidates
  * that matched, as libbpf does; every candidate is still matched against

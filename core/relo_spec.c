@@ -12,7 +12,7 @@
 #include "core/relo_internal.h"
 
 /* A zero-length array that is the last member of its struct can be indexed
- * past its end (libbpf's is_flex_arr()).
+ * past its end (libbpf 1.1's is_flex_arr()).
  */
 static bool is_flex_arr(const struct btf *btf, const struct core_accessor *acc,
 			const struct btf_array *arr)
@@ -49,7 +49,7 @@ static int parse_index(const char **s, int *out)
 	return 0;
 }
 
-/* Spec accessors for a field relocation: libbpf's bpf_core_parse_spec(). */
+/* Spec accessors for a field relocation: libbpf 1.1's bpf_core_parse_spec(). */
 static int parse_field_steps(const struct btf *btf, struct core_spec *spec, __u32 id)
 {
 	struct core_accessor *acc;
@@ -170,7 +170,7 @@ int core_parse_spec(const struct btf *btf, const struct core_relo *relo,
 }
 
 /* Find the target member a local named accessor refers to, searching
- * anonymous members depth-first: libbpf's bpf_core_match_member().
+ * anonymous members depth-first: libbpf 1.1's bpf_core_match_member().
  */
 static int match_member(const struct btf *local_btf, const struct core_accessor *local_acc,
 			const struct btf *targ_btf, __u32 targ_id,
@@ -278,7 +278,7 @@ static int match_array_step(const struct btf *targ_btf, const struct btf_type *t
 	return 1;
 }
 
-/* libbpf's bpf_core_spec_match(). */
+/* libbpf 1.1's bpf_core_spec_match(). */
 int core_spec_match(const struct core_spec *local_spec, const struct btf *targ_btf,
 		    __u32 targ_id, struct core_spec *targ_spec)
 {
