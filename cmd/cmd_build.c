@@ -189,35 +189,81 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* Returns -1 to go on, or an exit code. */
+static const struct option build_longopts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "obj", required_argument, NULL, OPT_OBJ },
+	{ "obj-arch", required_argument, NULL, OPT_OBJ_ARCH },
+	{ "arch", required_argument, NULL, OPT_ARCH },
+	{ "distro", required_argument, NULL, OPT_DISTRO },
+	{ "match", required_argument, NULL, OPT_MATCH },
+	{ "dedup", required_argument, NULL, OPT_DEDUP },
+	{ "max-member-size", required_argument, NULL, OPT_MAX_MEMBER },
+	{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Options that take a value to check; CMD_RUN or an exit code. */
+static int parse_value(int c, const char *arg, struct build_opts *o, struct parse_state *ps)
+{
+	long jobs;
+	char *end;
+	int ret = 0;
+
+	switch (c) {
+	case 'j':
+		errno = 0;
+		jobs = strtol(arg, &end, 10);
+		if (errno || *end || jobs < 1 || jobs > 1024)
+			return usage_error("-j wants a number from 1 to 1024, got '%s'", arg);
+		o->jobs = (unsigned int)jobs;
+		break;
+	case OPT_OBJ:
+	case OPT_OBJ_ARCH:
+		ret = push_obj(ps, arg, c == OPT_OBJ_ARCH);
+		if (ret == -EINVAL)
+			return EXIT_USAGE;
+		break;
+	case OPT_ARCH: ret = push_str(&ps->arches, &ps->arch_cnt, arch_canonical(arg)); break;
+	case OPT_DISTRO: ret = push_str(&ps->distros, &ps->distro_cnt, arg); break;
+	case OPT_MATCH: ret = push_str(&ps->globs, &ps->glob_cnt, arg); break;
+	case OPT_DEDUP:
+		if (dedup_mode_parse(arg, &o->dedup))
+			return usage_error("--dedup wants symlink, hardlink, index or none, got '%s'",
+					   arg);
+		break;
+	case OPT_MAX_MEMBER:
+		if (parse_size(arg, &o->member_cap))
+			return usage_error("--max-member-size wants a size like 64M, got '%s'", arg);
+		break;
+	case OPT_MAX_MEMORY:
+		if (parse_size(arg, &o->max_memory))
+			return usage_error("--max-memory wants a size like 2G, got '%s'", arg);
+		break;
+	default:
+		cmd_build_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (ret == -ENOMEM) {
+		bp_print_error("out of memory");
+		return EXIT_ERROR;
+	}
+	return CMD_RUN;
+}
+
 static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_state *ps)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "obj", required_argument, NULL, OPT_OBJ },
-		{ "obj-arch", required_argument, NULL, OPT_OBJ_ARCH },
-		{ "arch", required_argument, NULL, OPT_ARCH },
-		{ "distro", required_argument, NULL, OPT_DISTRO },
-		{ "match", required_argument, NULL, OPT_MATCH },
-		{ "dedup", required_argument, NULL, OPT_DEDUP },
-		{ "max-member-size", required_argument, NULL, OPT_MAX_MEMBER },
-		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "verify", no_argument, NULL, OPT_VERIFY },
-		{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS },
-		{ NULL, 0, NULL, 0 },
-	};
-	char *end;
-	long jobs;
-	int c, ret = 0;
+	int c, ret;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:j:qh", build_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->output = optarg; break;
 		case 'q': o->quiet = true; break;
@@ -227,43 +273,10 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		case OPT_STRICT: o->strict = true; break;
 		case OPT_FOLLOW_SYMLINKS: o->filter.follow_symlinks = true; break;
 		case OPT_REPORT: o->report = optarg; break;
-		case 'j':
-			errno = 0;
-			jobs = strtol(optarg, &end, 10);
-			if (errno || *end || jobs < 1 || jobs > 1024)
-				return usage_error("-j wants a number from 1 to 1024, got '%s'", optarg);
-			o->jobs = (unsigned int)jobs;
-			break;
-		case OPT_OBJ:
-		case OPT_OBJ_ARCH:
-			ret = push_obj(ps, optarg, c == OPT_OBJ_ARCH);
-			if (ret == -EINVAL)
-				return EXIT_USAGE;
-			break;
-		case OPT_ARCH: ret = push_str(&ps->arches, &ps->arch_cnt, arch_canonical(optarg)); break;
-		case OPT_DISTRO: ret = push_str(&ps->distros, &ps->distro_cnt, optarg); break;
-		case OPT_MATCH: ret = push_str(&ps->globs, &ps->glob_cnt, optarg); break;
-		case OPT_DEDUP:
-			if (dedup_mode_parse(optarg, &o->dedup))
-				return usage_error("--dedup wants symlink, hardlink, index or none, got '%s'",
-						   optarg);
-			break;
-		case OPT_MAX_MEMBER:
-			if (parse_size(optarg, &o->member_cap))
-				return usage_error("--max-member-size wants a size like 64M, got '%s'",
-						   optarg);
-			break;
-		case OPT_MAX_MEMORY:
-			if (parse_size(optarg, &o->max_memory))
-				return usage_error("--max-memory wants a size like 2G, got '%s'", optarg);
-			break;
 		default:
-			cmd_build_usage(stderr);
-			return EXIT_USAGE;
-		}
-		if (ret == -ENOMEM) {
-			fprintf(stderr, "btfpack: out of memory\n");
-			return EXIT_ERROR;
+			ret = parse_value(c, optarg, o, ps);
+			if (ret != CMD_RUN)
+				return ret;
 		}
 	}
 	if (argc - optind != 1)
@@ -276,7 +289,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 	o->filter.arches = ps->arches;
 	o->filter.distros = ps->distros;
 	o->filter.globs = ps->globs;
-	return -1;
+	return CMD_RUN;
 }
 
 /* path, absolute and with symlinks resolved as far as it exists (the rest
@@ -415,9 +428,9 @@ int cmd_build(int argc, char **argv)
 	o.jobs = cpus > 0 ? (unsigned int)cpus : 1;
 	o.max_memory = mem_budget_default();
 	code = parse_args(argc, argv, &o, &ps);
-	if (code < 0 && parse_epoch(&o.mtime))
+	if (code == CMD_RUN && parse_epoch(&o.mtime))
 		code = EXIT_USAGE;
-	if (code < 0) {
+	if (code == CMD_RUN) {
 		o.format = bundle_format_for_path(o.output);
 		if (o.format == BUNDLE_DIR && unsupported_archive_name(o.output))
 			code = usage_error("-o %s: unsupported bundle format (use .tar, .tar.gz, .tar.xz, .tar.zst or a directory)",
@@ -425,7 +438,7 @@ int cmd_build(int argc, char **argv)
 		else if (check_output_location(&o))
 			code = EXIT_USAGE;
 	}
-	if (code < 0) {
+	if (code == CMD_RUN) {
 		core_init(false);
 		code = load_objects(&o, &ps) ? EXIT_ERROR : exit_code(build_run(&o));
 	}

@@ -78,14 +78,14 @@ static int parse_args(int argc, char **argv, struct min_opts *o)
 			break;
 		case 'h':
 			cmd_min_usage(stdout);
-			return EXIT_OK + 100;
+			return EXIT_OK;
 		default:
 			cmd_min_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (argc - optind < 3) {
-		fprintf(stderr, "btfpack min: expected SRC OUT OBJ [OBJ...]\n");
+		bp_print_error("min: expected SRC OUT OBJ [OBJ...]");
 		cmd_min_usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -93,7 +93,7 @@ static int parse_args(int argc, char **argv, struct min_opts *o)
 	o->out = argv[optind + 1];
 	o->objs = argv + optind + 2;
 	o->obj_cnt = argc - optind - 2;
-	return -1;
+	return CMD_RUN;
 }
 
 static const char *status_str(enum relo_status s)
@@ -206,8 +206,8 @@ int cmd_min(int argc, char **argv)
 	int ret, i;
 
 	ret = parse_args(argc, argv, &o);
-	if (ret >= 0)
-		return ret >= 100 ? EXIT_OK : ret;
+	if (ret != CMD_RUN)
+		return ret;
 	core_init(o.verbose);
 	objs = calloc((size_t)o.obj_cnt, sizeof(*objs));
 	stats = calloc((size_t)o.obj_cnt, sizeof(*stats));

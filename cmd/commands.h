@@ -12,6 +12,11 @@ enum {
 	EXIT_PARTIAL = 3,	/* build: bundle written, some kernels failed */
 };
 
+/* What a command's argument parser returns to go on and run; any other
+ * value is the exit code to stop with (help printed, usage error).
+ */
+#define CMD_RUN (-1)
+
 int cmd_min(int argc, char **argv);
 void cmd_min_usage(FILE *out);
 int cmd_build(int argc, char **argv);
