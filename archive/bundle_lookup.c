@@ -230,6 +230,37 @@ static bool more_components(const char *p)
 	return p[strspn(p, "/")] != '\0';
 }
 
+/* A link met at cand, with after the rest of the path behind it: the walk
+ * goes on from the link's target, *rest becoming "<target>/<after>"; a hard
+ * link's target names a path from the root, so cur is emptied.
+ */
+static int follow_link(struct lookup *lk, const char *want, const char *cand,
+		       enum bundle_entry_type type, const char *target, const char *after,
+		       char *cur, char **rest, int *hops, struct bp_err *err)
+{
+	char *next;
+
+	if (++*hops > AR_MAX_LINK_HOPS)
+		return bp_err_set(err, ELOOP, "%s: %s: more than %d links followed", lk->bundle,
+				  want, AR_MAX_LINK_HOPS);
+	if (!target || !*target)
+		return missing(lk, want, cand, err);
+	if (*target == '/')
+		return bp_err_set(err, EPERM, "%s: %s: link %s -> %s leaves the bundle",
+				  lk->bundle, want, cand, target);
+	if (type == BUNDLE_ENTRY_HARDLINK) {
+		if (more_components(after))
+			return bp_err_set(err, ENOTDIR, "%s: %s: %s is not a directory", lk->bundle,
+					  want, cand);
+		cur[0] = '\0';
+	}
+	if (asprintf(&next, "%s/%s", target, after) < 0)
+		return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+	free(*rest);
+	*rest = next;
+	return 0;
+}
+
 /* Walk want component by component inside the bundle, following symlinks
  * (relative to their directory) and hard links (relative to the root), and
  * return the path of the regular file it names.
@@ -290,34 +321,9 @@ static int resolve(struct lookup *lk, const char *want, char **out, struct bp_er
 			last = type;
 			continue;
 		}
-		if (++hops > AR_MAX_LINK_HOPS) {
-			ret = bp_err_set(err, ELOOP, "%s: %s: more than %d links followed",
-					 lk->bundle, want, AR_MAX_LINK_HOPS);
+		ret = follow_link(lk, want, cand, type, target, p, cur, &rest, &hops, err);
+		if (ret)
 			goto out;
-		}
-		if (!target || !*target) {
-			ret = missing(lk, want, cand, err);
-			goto out;
-		}
-		if (*target == '/') {
-			ret = bp_err_set(err, EPERM, "%s: %s: link %s -> %s leaves the bundle",
-					 lk->bundle, want, cand, target);
-			goto out;
-		}
-		if (type == BUNDLE_ENTRY_HARDLINK) {
-			if (more_components(p)) {
-				ret = bp_err_set(err, ENOTDIR, "%s: %s: %s is not a directory",
-						 lk->bundle, want, cand);
-				goto out;
-			}
-			cur[0] = '\0';	/* hard link targets name a path from the root */
-		}
-		if (asprintf(&next, "%s/%s", target, p) < 0) {
-			ret = bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
-			goto out;
-		}
-		free(rest);
-		rest = next;
 		p = rest;
 		last = BUNDLE_ENTRY_DIR;	/* cur is the link's directory */
 	}

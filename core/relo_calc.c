@@ -49,6 +49,30 @@ static int calc_array_elem(const struct core_relo *relo, const struct core_spec 
 	return 0;
 }
 
+/* The smallest aligned load that covers a bitfield, starting from the size
+ * word of its type (for a pointer that word is the pointee's id, which is
+ * what libbpf 1.1 uses too).
+ */
+static int bitfield_load(const struct core_relo *relo, const struct btf_type *mt,
+			 __u32 bit_off, __u32 bit_sz, __u32 *byte_off, __u32 *byte_sz,
+			 char *reason, size_t rsize)
+{
+	*byte_sz = mt->size;
+	if (*byte_sz == 0)
+		return -EINVAL; /* libbpf would divide by zero */
+	*byte_off = bit_off / 8 / *byte_sz * *byte_sz;
+	while (bit_off + bit_sz - *byte_off * 8 > *byte_sz * 8) {
+		if (*byte_sz >= 8) {
+			snprintf(reason, rsize, "relo %u at insn #%u can't be satisfied for bitfield",
+				 relo->kind, relo->insn_off / 8);
+			return -E2BIG;
+		}
+		*byte_sz *= 2;
+		*byte_off = bit_off / 8 / *byte_sz * *byte_sz;
+	}
+	return 0;
+}
+
 /* libbpf 1.1's bpf_core_calc_field_relo(). */
 static int calc_field(const struct core_relo *relo, const struct core_spec *spec,
 		      __u64 *val, __u32 *field_sz, __u32 *type_id, bool *validate,
@@ -83,21 +107,11 @@ static int calc_field(const struct core_relo *relo, const struct core_spec *spec
 	bit_sz = btf_member_bitfield_size(t, acc->idx);
 	bitfield = bit_sz > 0;
 	if (bitfield) {
-		byte_sz = mt->size;
-		if (byte_sz == 0)
-			return -EINVAL; /* libbpf would divide by zero */
-		byte_off = bit_off / 8 / byte_sz * byte_sz;
-		/* smallest load that covers the whole bitfield */
-		while (bit_off + bit_sz - byte_off * 8 > byte_sz * 8) {
-			if (byte_sz >= 8) {
-				snprintf(reason, rsize,
-					 "relo %u at insn #%u can't be satisfied for bitfield",
-					 relo->kind, relo->insn_off / 8);
-				return -E2BIG;
-			}
-			byte_sz *= 2;
-			byte_off = bit_off / 8 / byte_sz * byte_sz;
-		}
+		int ret = bitfield_load(relo, mt, bit_off, bit_sz, &byte_off, &byte_sz, reason,
+					rsize);
+
+		if (ret)
+			return ret;
 	} else {
 		sz = btf__resolve_size(spec->btf, field_type_id);
 		if (sz < 0)
