@@ -21,8 +21,6 @@ for t in tar xz sha256sum cmp; do
 done
 
 t0=$(date +%s)
-n_fail=0
-fail() { n_fail=$((n_fail + 1)); warn "FAIL: $*"; }
 
 # build_bundle NAME JOBS: the corpus bundle at $WORK/NAME.tar.xz, must exit 0
 build_bundle() {

@@ -40,9 +40,6 @@ OBJ_ARGS=()
 for p in "${SYNTH_PROBES[@]}"; do
 	OBJ_ARGS+=(--obj "$p")
 done
-n_fail=0
-pass() { log "ok: $*"; }
-fail() { n_fail=$((n_fail + 1)); warn "FAIL: $*"; }
 
 kernel=$SYNTH_DIR/kernels/base.btf
 [ -f "$kernel" ] || die "synthetic kernel base.btf missing in $SYNTH_DIR/kernels"

@@ -13,10 +13,6 @@ it_parse_args "$@"
 
 need_exe btfpack "$BTFPACK"
 
-n_pass=0 n_fail=0 n_skip=0
-pass() { n_pass=$((n_pass + 1)); log "ok: $*"; }
-fail() { n_fail=$((n_fail + 1)); warn "FAIL: $*"; }
-skip_case() { n_skip=$((n_skip + 1)); log "skipped: $*"; }
 
 # run_bp ARGS...: runs btfpack, sets RC, OUT_TXT (stdout) and ERR_TXT (stderr)
 run_bp() {
@@ -347,6 +343,5 @@ else
 	skip_case "object compiled without -g (no clang)"
 fi
 
-log "$n_pass passed, $n_fail failed, $n_skip skipped"
-[ "$n_fail" -eq 0 ] || die "$n_fail CLI checks failed"
+finish
 log "PASS"
