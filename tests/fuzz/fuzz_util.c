@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/fuzz/fuzz.h"
+
+void fuzz_finding(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("FUZZ FINDING: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	abort();
+}
+
+void fuzz_setup_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("fuzz setup: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(2);
+}
+
+void fuzz_paths_get(const char *env, const char *fallback, struct fuzz_paths *p)
+{
+	const char *list = getenv(env);
+	char *tok, *save = NULL;
+
+	if (!list || !*list)
+		list = fallback;
+	p->cnt = 0;
+	p->buf = strdup(list);
+	/* at most one path per ':' plus one */
+	p->v = calloc(strlen(list) / 2 + 2, sizeof(*p->v));
+	if (!p->buf || !p->v)
+		fuzz_setup_fail("out of memory");
+	for (tok = strtok_r(p->buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
+		p->v[p->cnt++] = tok;
+}
+
+void fuzz_paths_free(struct fuzz_paths *p)
+{
+	free(p->buf);
+	free(p->v);
+}
