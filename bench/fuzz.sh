@@ -28,8 +28,9 @@ CLANG=${CLANG:-clang-19}
 die() { printf 'fuzz: error: %s\n' "$*" >&2; exit 2; }
 note() { printf 'fuzz: %s\n' "$*" >&2; }
 
-[ $# -ge 1 ] && [[ $1 =~ ^[0-9]+$ ]] && [ "$1" -gt 0 ] ||
+if [ $# -lt 1 ] || ! [[ $1 =~ ^[1-9][0-9]*$ ]]; then
 	die "usage: bench/fuzz.sh SECONDS [HARNESS...] (harnesses: ${ALL[*]})"
+fi
 SECS=$1
 shift
 HARNESSES=("$@")
