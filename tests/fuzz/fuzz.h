@@ -18,6 +18,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  */
 void fuzz_finding(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 
+struct relo_event;
+
+/* Engine event oracle, a relo_visit_fn: a rejected relocation must say why
+ * (btfpack prints the reason in its warning).
+ */
+int fuzz_check_event(void *ctx, const struct relo_event *ev);
+
 /* A harness cannot run at all (missing fixture): print and exit(2). */
 void fuzz_setup_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

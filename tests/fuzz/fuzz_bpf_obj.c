@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (bpf_obj_load_mem(data, size, "fuzz", &obj, &err))
 		return 0;
 	check_shape(obj);
-	if (core_minimize(kernel, kernel_idx, &obj, 1, &stats, NULL, NULL, &min, &err))
+	if (core_minimize(kernel, kernel_idx, &obj, 1, &stats, fuzz_check_event, NULL, &min, &err))
 		goto out;
 	if (stats.resolved + stats.unresolved + stats.failed != obj->relo_cnt)
 		fuzz_finding("%zu records, %zu decisions", obj->relo_cnt,

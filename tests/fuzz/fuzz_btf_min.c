@@ -5,7 +5,8 @@
  *   - it serializes, libbpf's btf__new() parses it back, and the engine's
  *     own loader (which adds btf_validate) accepts it;
  *   - core_verify_min() finds every relocation decided alike on the source
- *     and on the re-parsed minimized BTF.
+ *     and on the re-parsed minimized BTF;
+ *   - every relocation the engine rejects on the source says why.
  * Any of these failing on a source the engine accepted is a finding.
  */
 #include <errno.h>
@@ -90,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cand_index_build(src, &idx, &err))
 		goto out;
 	/* a kernel the minimizer fails is reported, not shipped: fine */
-	if (core_minimize(src, idx, objs, obj_cnt, stats, NULL, NULL, &min, &err))
+	if (core_minimize(src, idx, objs, obj_cnt, stats, fuzz_check_event, NULL, &min, &err))
 		goto out;
 	back = reparse(min);
 	ret = core_verify_min(src, idx, back, objs, obj_cnt, &err);

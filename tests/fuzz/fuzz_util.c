@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/relo_engine.h"
 #include "tests/fuzz/fuzz.h"
 
 void fuzz_finding(const char *fmt, ...)
@@ -16,6 +17,15 @@ void fuzz_finding(const char *fmt, ...)
 	fputc('\n', stderr);
 	va_end(ap);
 	abort();
+}
+
+int fuzz_check_event(void *ctx, const struct relo_event *ev)
+{
+	(void)ctx;
+	if (ev->status == RELO_FAILED && !ev->reason[0])
+		fuzz_finding("%s: sec '%s' relo #%zu rejected (%d) without a reason", ev->obj->name,
+			     ev->sec->name, ev->sec_rec, ev->err);
+	return 0;
 }
 
 void fuzz_setup_fail(const char *fmt, ...)
