@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!m.data || m.size > FUZZ_MEMBER_CAP)
 		fuzz_finding("member of %zu bytes returned (cap %d)", m.size, FUZZ_MEMBER_CAP);
 	if (!memchr(m.name, '\0', sizeof(m.name)) || !m.name[0])
-		fuzz_finding("member without a terminated name");
+		fuzz_finding("member returned without a name");
 	/* read every byte: ASan checks the whole buffer is the member's */
 	for (i = 0; i < m.size; i++)
 		sum += ((const unsigned char *)m.data)[i];
