@@ -119,6 +119,12 @@ static int take_entry(struct archive *a, struct archive_entry *e, const char *na
 	 */
 	if (archive_entry_filetype(e) != AE_IFREG || archive_entry_hardlink(e))
 		return 0;
+	/* a header with an empty name field is corrupt (bsdtar skips it, GNU
+	 * tar renames it "."), not a nameless kernel BTF
+	 */
+	if (!*path)
+		return bp_err_set(err, EINVAL, "%s: corrupt archive: member with an empty name",
+				  name);
 	if (archive_entry_size_is_set(e) && archive_entry_size(e) > 0 &&
 	    (uint64_t)archive_entry_size(e) > cap)
 		return bp_err_set(err, EFBIG,

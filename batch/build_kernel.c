@@ -72,10 +72,8 @@ static int minimize_kernel(const struct build_opts *o, const struct hub_kernel *
 	n = obj_set_select(&o->objs, k->arch, w->objs, w->obj_idx);
 	ret = cand_index_build(w->btf, &w->idx, err);
 	if (!ret)
-		ret = minimize_run(w->btf, w->idx, w->objs, n, w->stats, NULL, NULL, &w->min,
-				    err);
-	if (!ret && o->verify)
-		ret = verify_min(w->btf, w->idx, w->min, w->objs, n, err);
+		ret = minimize_run(w->btf, w->idx, w->objs, n, w->stats, NULL, NULL, o->verify,
+				   &w->min, err);
 	if (ret)
 		return ret;
 	for (i = 0; i < n; i++) {

@@ -152,16 +152,6 @@ static int load_objects(const struct min_opts *o, struct objfile **objs)
 	return 0;
 }
 
-static int verify(const struct min_opts *o, const struct btf *src, const struct cand_index *idx,
-		  const struct btf *out, struct objfile **objs, struct bp_err *err)
-{
-	int ret = verify_min(src, idx, out, objs, (size_t)o->obj_cnt, err);
-
-	if (ret == -EPROTO)
-		bp_err_prefix(err, "verification failed");
-	return ret;
-}
-
 static int run(const struct min_opts *o, struct objfile **objs, struct minimize_stats *stats)
 {
 	struct trace_ctx trace = { .src = o->src, .verbose = o->verbose };
@@ -179,9 +169,9 @@ static int run(const struct min_opts *o, struct objfile **objs, struct minimize_
 		ret = cand_index_build(src, &idx, &err);
 	if (!ret) {
 		ret = minimize_run(src, idx, objs, (size_t)o->obj_cnt, stats, trace_event, &trace,
-				    &out, &err);
-		if (!ret && !o->no_verify)
-			ret = verify(o, src, idx, out, objs, &err);
+				   !o->no_verify, &out, &err);
+		if (ret == -EPROTO)
+			bp_err_prefix(&err, "verification failed");
 		if (ret && err.msg[0])
 			bp_err_prefix(&err, o->src);
 	}

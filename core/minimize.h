@@ -15,6 +15,12 @@ struct btf;
 struct minimizer;
 
 int minimizer_new(const struct btf *src, struct minimizer **out, struct bp_err *err);
+
+/* Keep every matching candidate whole (everything it reaches, exactly):
+ * larger output, but exact by construction but for pointer bitfields; the
+ * fallback when a closer cut decided something differently.
+ */
+void minimizer_keep_whole(struct minimizer *m);
 void minimizer_free(struct minimizer *m);
 
 /* Record what ev depends on; usable directly as a relo_visit_fn. */

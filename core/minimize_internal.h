@@ -13,6 +13,7 @@ struct minimizer {
 	const struct btf *src;
 	struct keep_set *ks;
 	bool check;	/* the output is not exact by construction */
+	bool whole;	/* keep matching candidates whole */
 };
 
 /* Extend the kept set until every kept type's references are kept. Sets

@@ -13,6 +13,11 @@
 #include "core/minimize_internal.h"
 #include "core/relo_internal.h"
 
+void minimizer_keep_whole(struct minimizer *m)
+{
+	m->whole = true;
+}
+
 int minimizer_new(const struct btf *src, struct minimizer **out, struct bp_err *err)
 {
 	struct minimizer *m = calloc(1, sizeof(*m));
@@ -95,6 +100,10 @@ static void keep_candidate(struct minimizer *m, const struct relo_event *ev,
 	keep_root(ks, c->targ_id);
 	if (c->match < 0) {
 		keep_erroring(ks, c->targ_id);
+		return;
+	}
+	if (m->whole) {
+		keep_whole(ks, c->targ_id);
 		return;
 	}
 	if (core_kind_is_field(kind))

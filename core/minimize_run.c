@@ -80,40 +80,98 @@ static int check_decisions(const struct btf *src, const struct cand_index *idx,
 			  msg);
 }
 
-int minimize_run(const struct btf *src, const struct cand_index *idx,
-		  struct objfile *const *objs, size_t obj_cnt,
-		  struct minimize_stats *stats, relo_visit_fn observe, void *observe_ctx,
-		  struct btf **out, struct bp_err *err)
+/* One pass: run the engine for every object, mark what the decisions
+ * read (or whole candidates), emit and re-parse the output.
+ */
+static int mark_and_emit(const struct btf *src, const struct cand_index *idx,
+			 struct objfile *const *objs, size_t obj_cnt, bool whole,
+			 struct job_ctx *j, struct minimize_stats *stats, struct btf **out,
+			 bool *needs_check, struct bp_err *err)
 {
-	struct job_ctx j = { .observe = observe, .observe_ctx = observe_ctx };
 	size_t i;
 	int ret;
 
 	*out = NULL;
-	ret = minimizer_new(src, &j.min, err);
+	ret = minimizer_new(src, &j->min, err);
 	if (ret)
 		return ret;
+	if (whole)
+		minimizer_keep_whole(j->min);
 	for (i = 0; i < obj_cnt; i++) {
 		memset(&stats[i], 0, sizeof(stats[i]));
-		j.stats = &stats[i];
-		ret = relo_engine_run(objs[i], src, idx, job_visit, &j, err);
+		j->stats = &stats[i];
+		ret = relo_engine_run(objs[i], src, idx, job_visit, j, err);
 		if (ret) {
 			if (ret == -ENOMEM)
 				bp_err_set(err, ENOMEM, "%s: out of memory", objs[i]->name);
 			goto out;
 		}
 	}
-	ret = minimizer_emit(j.min, out, err);
+	ret = minimizer_emit(j->min, out, err);
 	if (!ret)
 		ret = check_reparse(*out, err);
-	if (!ret && minimizer_needs_check(j.min))
-		ret = check_decisions(src, idx, *out, objs, obj_cnt, err);
+	*needs_check = minimizer_needs_check(j->min);
+out:
 	if (ret) {
 		btf__free(*out);
 		*out = NULL;
 	}
+	minimizer_free(j->min);
+	j->min = NULL;
+	return ret;
+}
+
+/* A closer cut decided something differently: keep every matching
+ * candidate whole and check again. Observers saw the first pass already.
+ */
+static int retry_whole(const struct btf *src, const struct cand_index *idx,
+		       struct objfile *const *objs, size_t obj_cnt, struct btf **out)
+{
+	struct minimize_stats *scratch = calloc(obj_cnt ? obj_cnt : 1, sizeof(*scratch));
+	struct job_ctx j = { 0 };
+	struct bp_err err;
+	bool needs_check;
+	int ret;
+
+	if (!scratch)
+		return -ENOMEM;
+	ret = mark_and_emit(src, idx, objs, obj_cnt, true, &j, scratch, out, &needs_check, &err);
+	if (!ret)
+		ret = verify_min(src, idx, *out, objs, obj_cnt, &err);
+	if (ret) {
+		btf__free(*out);
+		*out = NULL;
+	}
+	free(scratch);
+	return ret;
+}
+
+int minimize_run(const struct btf *src, const struct cand_index *idx,
+		 struct objfile *const *objs, size_t obj_cnt,
+		 struct minimize_stats *stats, relo_visit_fn observe, void *observe_ctx,
+		 bool verify, struct btf **out, struct bp_err *err)
+{
+	struct job_ctx j = { .observe = observe, .observe_ctx = observe_ctx };
+	bool needs_check = false;
+	int ret;
+
+	ret = mark_and_emit(src, idx, objs, obj_cnt, false, &j, stats, out, &needs_check, err);
+	if (ret || (!verify && !needs_check))
+		return ret;
+	ret = needs_check ? check_decisions(src, idx, *out, objs, obj_cnt, err)
+			  : verify_min(src, idx, *out, objs, obj_cnt, err);
+	if (ret != -EPROTO)
+		goto out;
+	btf__free(*out);
+	*out = NULL;
+	/* the first message stays: it says what the closer cut got wrong */
+	if (!retry_whole(src, idx, objs, obj_cnt, out))
+		ret = 0;
 out:
-	minimizer_free(j.min);
+	if (ret) {
+		btf__free(*out);
+		*out = NULL;
+	}
 	return ret;
 }
 

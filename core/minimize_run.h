@@ -5,6 +5,7 @@
 #ifndef BTFPACK_CORE_MINIMIZE_RUN_H
 #define BTFPACK_CORE_MINIMIZE_RUN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/error.h"
@@ -23,14 +24,16 @@ struct minimize_stats {
 /* observe (may be NULL) sees every event after the minimizer did, e.g. for
  * a trace or to report rejected relocations. stats has obj_cnt entries.
  * The output is self-checked before it is returned: its serialized bytes
- * must re-parse in libbpf and pass btf_validate(), and where the minimizer
- * could not make it exact by construction, verify_min() must accept
- * it; otherwise the kernel fails with err saying why.
+ * must re-parse in libbpf and pass btf_validate(); with verify, and always
+ * where the minimizer could not make it exact by construction,
+ * verify_min() must decide every relocation on it as on src. When it does
+ * not, the candidates are kept whole and checked again; only if that fails
+ * too does the kernel fail (-EPROTO, err saying what differed first).
  */
 int minimize_run(const struct btf *src, const struct cand_index *idx,
-		  struct objfile *const *objs, size_t obj_cnt,
-		  struct minimize_stats *stats, relo_visit_fn observe, void *observe_ctx,
-		  struct btf **out, struct bp_err *err);
+		 struct objfile *const *objs, size_t obj_cnt,
+		 struct minimize_stats *stats, relo_visit_fn observe, void *observe_ctx,
+		 bool verify, struct btf **out, struct bp_err *err);
 
 /* Serialize a BTF into a malloc'ed buffer (caller frees). */
 int minimize_serialize(const struct btf *btf, void **data, size_t *size,

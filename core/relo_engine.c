@@ -101,6 +101,20 @@ static void fail(struct relo_event *ev, int err, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Where libbpf fails a calculation without a log line (a bitfield of a type
+ * without a size, a size it cannot resolve), btfpack still has to say why in
+ * its warning: give such a failure a reason of its own.
+ */
+static void calc_failed(struct relo_event *ev, const struct core_relo *rec, int err)
+{
+	ev->status = RELO_REJECTED;
+	ev->err = err;
+	if (!ev->reason[0])
+		snprintf(ev->reason, sizeof(ev->reason),
+			 "relo %u at insn #%u: cannot compute the new value: %s", rec->kind,
+			 rec->insn_off / 8, strerror(-err));
+}
+
 /* Walk the in-play candidates in order as bpf_core_calc_relo_insn() does. */
 static void decide(struct engine *e, const struct core_relo *rec, struct cand_list *list,
 		   struct relo_event *ev)
@@ -126,8 +140,7 @@ static void decide(struct engine *e, const struct core_relo *rec, struct cand_li
 		ret = core_calc_relo(rec, &e->local_spec, &c->spec, &cand_res, ev->reason,
 				     sizeof(ev->reason));
 		if (ret) {
-			ev->status = RELO_REJECTED;
-			ev->err = ret;
+			calc_failed(ev, rec, ret);
 			return;
 		}
 		if (!matched) {
@@ -158,8 +171,7 @@ static void decide(struct engine *e, const struct core_relo *rec, struct cand_li
 	}
 	ret = core_calc_relo(rec, &e->local_spec, NULL, &ev->res, ev->reason, sizeof(ev->reason));
 	if (ret) {
-		ev->status = RELO_REJECTED;
-		ev->err = ret;
+		calc_failed(ev, rec, ret);
 		return;
 	}
 	ev->status = RELO_UNRESOLVED;

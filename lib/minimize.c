@@ -82,12 +82,9 @@ static int run(const struct btfpack_kernel *k, struct objfile *const *objs, size
 {
 	int ret;
 
-	ret = minimize_run(k->btf, k->idx, objs, n, stats, observe, l, out, e);
-	if (!ret && verify) {
-		ret = verify_min(k->btf, k->idx, *out, objs, n, e);
-		if (ret == -EPROTO)
-			bp_err_prefix(e, "verification failed");
-	}
+	ret = minimize_run(k->btf, k->idx, objs, n, stats, observe, l, verify, out, e);
+	if (ret == -EPROTO)
+		bp_err_prefix(e, "verification failed");
 	if (ret && e->msg[0])
 		bp_err_prefix(e, k->name);
 	return ret;

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libbpf-dev libelf-dev libarchive-dev libxxhash-dev libjansson-dev libcmocka-dev zlib1g-dev libzstd-dev
   clang-19 llvm-19 bpftool
+  libclang-rt-19-dev  # libFuzzer and sanitizer runtimes for bench/fuzz.sh
   xz-utils zstd gzip tar libarchive-tools time strace
 )
 
