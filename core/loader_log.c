@@ -10,6 +10,10 @@
 static __thread char last_warning[256];
 static bool log_verbose;
 
+/* fmt is libbpf's: the attribute says so, for -Wformat-nonliteral */
+static int loader_log_sink(enum libbpf_print_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 static int loader_log_sink(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	va_list copy;
