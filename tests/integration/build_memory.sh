@@ -23,9 +23,7 @@ set -euo pipefail
 . "$(dirname "$0")/mem_lib.sh"
 it_parse_args "$@"
 
-need_exe btfpack "$BTFPACK"
-load_synth
-[ ${#SYNTH_KERNELS[@]} -gt 0 ] || skip "synthetic kernels not configured"
+need_synth
 [ -x /usr/bin/time ] || die "/usr/bin/time not found (Debian package time)"
 for t in xz zstd tar od truncate cmp; do
 	command -v "$t" > /dev/null || die "$t not found"

@@ -20,9 +20,7 @@ set -euo pipefail
 . "$(dirname "$0")/build_lib.sh"
 it_parse_args "$@"
 
-need_exe btfpack "$BTFPACK"
-load_synth
-[ ${#SYNTH_KERNELS[@]} -gt 0 ] || skip "synthetic kernels not configured"
+need_synth
 tar --version 2> /dev/null | grep -q 'GNU tar' || die "GNU tar not found (tar is $(command -v tar || echo missing))"
 for t in xz gzip zstd sha256sum cmp od; do
 	command -v "$t" > /dev/null || die "$t not found"

@@ -12,9 +12,7 @@ set -euo pipefail
 . "$(dirname "$0")/build_lib.sh"
 it_parse_args "$@"
 
-need_exe btfpack "$BTFPACK"
-load_synth
-[ ${#SYNTH_KERNELS[@]} -gt 0 ] || skip "synthetic kernels not configured"
+need_synth
 KDIR=$SYNTH_DIR/kernels
 PROBE=${SYNTH_PROBES[0]}
 OBJ_DIR=$WORK/objs

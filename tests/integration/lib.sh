@@ -105,6 +105,14 @@ load_synth() {
 	fi
 }
 
+# need_synth: btfpack and the synthetic kernels, or skip (scripts that run
+# btfpack on hubs made from them)
+need_synth() {
+	need_exe btfpack "$BTFPACK"
+	load_synth
+	[ ${#SYNTH_KERNELS[@]} -gt 0 ] || skip "synthetic kernels not configured"
+}
+
 # Fills ARCHIVES with the corpus archives; empty (with a message) if absent.
 load_corpus() {
 	ARCHIVES=()

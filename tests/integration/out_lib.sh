@@ -11,9 +11,7 @@
 #   lookup  btfpack lookup BUNDLE PATH OUT (BUNDLE: an old or a new bundle)
 
 out_setup() {
-	need_exe btfpack "$BTFPACK"
-	load_synth
-	[ ${#SYNTH_KERNELS[@]} -gt 0 ] || skip "synthetic kernels not configured"
+	need_synth
 	local i=0 k
 	HUB=$WORK/hub
 	for k in "${SYNTH_KERNELS[@]:0:4}"; do
