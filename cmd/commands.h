@@ -23,5 +23,7 @@ int cmd_build(int argc, char **argv);
 void cmd_build_usage(FILE *out);
 int cmd_lookup(int argc, char **argv);
 void cmd_lookup_usage(FILE *out);
+int cmd_ls(int argc, char **argv);
+void cmd_ls_usage(FILE *out);
 
 #endif

@@ -27,6 +27,8 @@ static const struct command commands[] = {
 	  "deduplicated, reproducible bundle", cmd_build, cmd_build_usage },
 	{ "lookup", "BUNDLE PATH [OUT]", "extract one kernel's BTF from a bundle", cmd_lookup,
 	  cmd_lookup_usage },
+	{ "ls", "[--json] BUNDLE", "list a bundle's entries, dedup figures and objects", cmd_ls,
+	  cmd_ls_usage },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -701,3 +701,42 @@ out:
 	json_decref(root);
 	return ret;
 }
+
+/* The object names and the dedup mode an index.json records. */
+int index_json_describe(const void *json, size_t size, const char *name, char ***objects,
+			size_t *obj_cnt, char **dedup, struct bp_err *err)
+{
+	json_t *root, *objs, *o;
+	const char *s;
+	json_error_t jerr;
+	size_t i, n;
+	int ret = 0;
+
+	*objects = NULL;
+	*obj_cnt = 0;
+	*dedup = NULL;
+	root = json_loadb(json, size, 0, &jerr);
+	if (!root)
+		return bp_err_set(err, EBADMSG, "%s: index.json line %d: %s", name, jerr.line,
+				  jerr.text);
+	s = json_string_value(json_object_get(root, "dedup"));
+	if (s && !(*dedup = strdup(s)))
+		ret = -ENOMEM;
+	objs = json_object_get(root, "objects");
+	n = json_is_array(objs) ? json_array_size(objs) : 0;
+	if (!ret && n && !(*objects = calloc(n, sizeof(**objects))))
+		ret = -ENOMEM;
+	json_array_foreach(objs, i, o) {
+		if (ret)
+			break;
+		s = json_string_value(json_object_get(o, "name"));
+		if (!s)
+			continue;
+		if (!((*objects)[*obj_cnt] = strdup(s)))
+			ret = -ENOMEM;
+		else
+			(*obj_cnt)++;
+	}
+	json_decref(root);
+	return ret ? bp_err_set(err, ENOMEM, "%s: out of memory", name) : 0;
+}

@@ -81,4 +81,11 @@ int report_table_write(const struct index_doc *doc, FILE *out);
 int index_json_find_blob(const void *json, size_t size, const char *name, const char *want,
 			 bool *listed, char hex[BP_HASH_HEX_LEN + 1], struct bp_err *err);
 
+/* The object names (malloc'ed array of malloc'ed strings) and the dedup
+ * mode (malloc'ed, or NULL) an index.json document records; -EBADMSG when
+ * it is not JSON.
+ */
+int index_json_describe(const void *json, size_t size, const char *name, char ***objects,
+			size_t *obj_cnt, char **dedup, struct bp_err *err);
+
 #endif
