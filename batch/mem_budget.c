@@ -30,8 +30,11 @@
 /* tar headers, padding and small extras after the member */
 #define STREAM_SLACK (1024UL * 1024)
 #define DEFAULT_FALLBACK (1024UL * 1024 * 1024)
-/* buffers from this size up are mapped on their own */
-#define MMAP_THRESHOLD (1024 * 1024)
+/* buffers from this size up are mapped on their own: above any real
+ * kernel's BTF (a few MiB, reused from the heap: mapping each one cost a
+ * quarter of a build in page faults), below the inputs a budget is for
+ */
+#define MMAP_THRESHOLD (64UL << 20)
 
 void mem_budget_init(struct mem_budget *b, size_t limit)
 {
@@ -40,8 +43,8 @@ void mem_budget_init(struct mem_budget *b, size_t limit)
 	pthread_cond_init(&b->cond, NULL);
 	b->limit = limit;
 	/* glibc raises its mmap threshold as big blocks are freed (up to 32
-	 * MiB); blocks below it come from arenas that keep freed memory, so
-	 * RSS would stop following what the budget counts. Pin it.
+	 * MiB on its own); blocks below it come from arenas that keep freed
+	 * memory. Pin it, so a huge input's memory goes back when it is done.
 	 */
 	mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
 }
