@@ -61,10 +61,6 @@ fi
 tar -C "$t/anchor.out" --sort=name -cJf "$t/anchor.tar.xz" .
 EOF
 
-OBJ_ARGS=()
-for o in "${OBJECTS[@]}"; do
-	OBJ_ARGS+=(--obj "$o")
-done
 c_btfpack="$(quote "$BTFPACK" build -q -j2 -o "$T/bundle.tar.xz" "${OBJ_ARGS[@]}" "$CORPUS")"
 c_anchor1="$(quote bash "$T/anchor.sh" 1 "$T" "$CORPUS" "$BPFTOOL" "${OBJECTS[@]}")"
 c_anchor2="$(quote bash "$T/anchor.sh" 2 "$T" "$CORPUS" "$BPFTOOL" "${OBJECTS[@]}")"

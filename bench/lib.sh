@@ -21,7 +21,8 @@ say() { printf '%s\n' "$*"; }
 note() { printf '%s: %s\n' "$BENCH_NAME" "$*" >&2; }
 bdie() { printf '%s: error: %s\n' "$BENCH_NAME" "$*" >&2; exit 1; }
 
-# setup_build [BUILD_DIR]: sets BUILD, BTFPACK, OBJ_DIR, OBJECTS. Without
+# setup_build [BUILD_DIR]: sets BUILD, BTFPACK, OBJ_DIR, OBJECTS and
+# OBJ_ARGS (--obj OBJ for each, as btfpack build takes them). Without
 # BUILD_DIR, configures and builds <repo>/build-release (Release, no
 # sanitizers) first.
 setup_build() {
@@ -51,6 +52,10 @@ setup_build() {
 		[ -e "$f" ] && OBJECTS+=("$f")
 	done
 	[ ${#OBJECTS[@]} -gt 0 ] || bdie "no BPF test objects in $OBJ_DIR"
+	OBJ_ARGS=()
+	for f in "${OBJECTS[@]}"; do
+		OBJ_ARGS+=(--obj "$f")
+	done
 }
 
 # load_archives: ARCHIVES = the corpus *.btf.tar.xz, sorted

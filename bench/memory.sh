@@ -25,10 +25,6 @@ X86=${BTFPACK_CORPUS_X86:-$REPO/../shared/corpus/btfhub-x86}
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/btfpack-bench-memory.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-OBJ_ARGS=()
-for o in "${OBJECTS[@]}"; do
-	OBJ_ARGS+=(--obj "$o")
-done
 
 # run NAME HUB ARGS...: RSS (KiB), RC, SECS; stderr in $T/NAME.err
 run() {

@@ -19,10 +19,6 @@ CORPORA=${VERIFY_CORPORA:-$REPO/../shared/corpus/btfhub-android $REPO/../shared/
 T=$(mktemp -d "${TMPDIR:-/tmp}/btfpack-bench-verify.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
-OBJ_ARGS=()
-for o in "${OBJECTS[@]}"; do
-	OBJ_ARGS+=(--obj "$o")
-done
 
 # run_one TAG CORPUS OPT...: one build, appends "cpu wall" to $T/TAG
 run_one() {
