@@ -110,7 +110,8 @@ static int reserve_memory(const struct build_opts *o, const struct hub_kernel *k
 			  struct mem_budget *budget, size_t ticket, struct mem_plan *plan,
 			  size_t *held, struct bp_err *err)
 {
-	int ret = mem_plan_kernel(k->abs_path, k->kind == HUB_ARCHIVE, o->member_cap, plan, err);
+	int ret = mem_plan_kernel(k->abs_path, k->source, k->kind == HUB_ARCHIVE, o->member_cap,
+				  plan, err);
 	int r = mem_budget_reserve(budget, ticket, ret ? 0 : plan->estimate, held);
 	char est[32], lim[32];
 

@@ -290,7 +290,7 @@ static void plan_elf_file(int fd, const char *path, size_t file, struct mem_shap
 	munmap(map, file);
 }
 
-int mem_plan_kernel(const char *path, bool archive, size_t member_cap,
+int mem_plan_kernel(const char *path, const char *name, bool archive, size_t member_cap,
 		    struct mem_plan *plan, struct bp_err *err)
 {
 	unsigned char head[32];
@@ -314,7 +314,8 @@ int mem_plan_kernel(const char *path, bool archive, size_t member_cap,
 	}
 	s.file = (size_t)st.st_size;
 	if (archive) {
-		ret = plan_archive(fd, path, s.file, member_cap, plan, err);
+		/* what is wrong inside the archive is said of the input's name */
+		ret = plan_archive(fd, name, s.file, member_cap, plan, err);
 		goto out;
 	}
 	n = pread(fd, head, sizeof(head), 0);

@@ -61,8 +61,9 @@ struct mem_plan {
 /* Look at path cheaply (its size; for an archive the first tar header and
  * the first bytes of that member) and plan the read. member_cap is the
  * user's --max-member-size. Fails only when path cannot be read at all.
+ * name is for messages about the archive's content (the hub path).
  */
-int mem_plan_kernel(const char *path, bool archive, size_t member_cap,
+int mem_plan_kernel(const char *path, const char *name, bool archive, size_t member_cap,
 		    struct mem_plan *plan, struct bp_err *err);
 
 /* Upper bound for a parsed kernel: btf bytes and type count known. */

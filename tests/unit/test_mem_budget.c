@@ -148,12 +148,12 @@ static void test_plan_raw_btf(void **state)
 	hdr[16] = 24;
 	write_file(path, hdr, sizeof(hdr));
 	assert_int_equal(truncate(path, (off_t)size), 0);
-	assert_int_equal(mem_plan_kernel(path, false, 1 << 20, &p, &err), 0);
+	assert_int_equal(mem_plan_kernel(path, path, false, 1 << 20, &p, &err), 0);
 	/* mapped file + libbpf's copy, and far less than a per-type bound */
 	assert_true(p.estimate >= 2 * size);
 	assert_true(p.estimate < 2 * size + 8 * 1024 * 1024);
 	unlink(path);
-	assert_int_equal(mem_plan_kernel(path, false, 1 << 20, &p, &err), -ENOENT);
+	assert_int_equal(mem_plan_kernel(path, path, false, 1 << 20, &p, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, path));
 }
 
