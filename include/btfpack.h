@@ -123,6 +123,84 @@ BTFPACK_API int btfpack_kernel__minimize(const struct btfpack_kernel *kernel,
 BTFPACK_API int btfpack_bundle__lookup(const char *bundle, const char *entry,
 				       void **buf, size_t *size, struct btfpack_err *err);
 
+/* ---- Finding this host's BTF in a bundle (LIBBTFPACK_0.1, planned) ----
+ *
+ * A bundle of any profile (native, bcc, tree, btfhub; a tar of any
+ * compression, a directory, or the bytes of either embedded in a program)
+ * is opened once and searched by host. Error codes are distinct:
+ *   -EIO      the bundle cannot be read (missing, unreadable; the message
+ *             gives the system's reason)
+ *   -EBADMSG  it is not a btfpack bundle (truncated, foreign, corrupt)
+ *   -ENOENT   it has no entry for this host (the message names the nearest
+ *             entries for the same distro/version or arch)
+ *   -EINVAL   bad arguments
+ */
+struct btfpack_bundle;
+
+BTFPACK_API int btfpack_bundle__open_file(const char *path, struct btfpack_bundle **bundle,
+					  struct btfpack_err *err);
+/* data must stay valid until btfpack_bundle__free (an embedded bundle is
+ * not copied); name is used in messages only.
+ */
+BTFPACK_API int btfpack_bundle__open_mem(const void *data, size_t size, const char *name,
+					 struct btfpack_bundle **bundle, struct btfpack_err *err);
+BTFPACK_API void btfpack_bundle__free(struct btfpack_bundle *bundle);
+
+/* What identifies a kernel in a bundle, normalized: id lower-case and
+ * unquoted ("centos"), version_id as in os-release ("7", "8.6", "22.04"),
+ * codename ("bullseye", may be empty), release = uname -r, arch in BTFHub's
+ * spelling ("x86_64", "arm64").
+ */
+#define BTFPACK_HOST_FIELD_MAX 256
+struct btfpack_host {
+	char id[BTFPACK_HOST_FIELD_MAX];
+	char version_id[BTFPACK_HOST_FIELD_MAX];
+	char codename[BTFPACK_HOST_FIELD_MAX];
+	char release[BTFPACK_HOST_FIELD_MAX];
+	char arch[BTFPACK_HOST_FIELD_MAX];
+};
+
+struct btfpack_host_opts {
+	size_t sz;
+	/* prefix for every host file read ("/host" in a container); NULL: "/" */
+	const char *root;
+	/* an os-release file to read instead of <root>/etc/os-release, then
+	 * <root>/usr/lib/os-release
+	 */
+	const char *os_release_path;
+	/* override uname -r / uname -m (arch is normalized: aarch64 -> arm64) */
+	const char *release;
+	const char *arch;
+	size_t :0;
+};
+
+/* Fill host from os-release and uname (or opts' overrides). */
+BTFPACK_API int btfpack_host__detect(const struct btfpack_host_opts *opts,
+				     struct btfpack_host *host, struct btfpack_err *err);
+
+/* Whether the running kernel exposes its own BTF (<root>/sys/kernel/btf/vmlinux
+ * readable), so no bundle is needed. root NULL means "/".
+ */
+BTFPACK_API bool btfpack_host__has_kernel_btf(const char *root);
+
+/* The BTF bundle holds for host, by the rules of docs/lookup.md
+ * (distro/version/arch/release, then minor -> major version, codename,
+ * and (arch, release) alone when that is unambiguous). entry, when not
+ * NULL, receives the bundle path that matched (free with btfpack_free).
+ */
+BTFPACK_API int btfpack_bundle__find(const struct btfpack_bundle *bundle,
+				     const struct btfpack_host *host, void **buf, size_t *size,
+				     char **entry, struct btfpack_err *err);
+
+/* The same, written to a private temp file (mode 0600, O_CLOEXEC, under
+ * $TMPDIR or /tmp) for libbpf's btf_custom_path; *path is malloc'ed, and
+ * btfpack_tmpfile__remove() unlinks and frees it.
+ */
+BTFPACK_API int btfpack_bundle__find_to_file(const struct btfpack_bundle *bundle,
+					     const struct btfpack_host *host, char **path,
+					     struct btfpack_err *err);
+BTFPACK_API void btfpack_tmpfile__remove(char *path);
+
 #ifdef __cplusplus
 }
 #endif
