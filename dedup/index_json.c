@@ -740,3 +740,45 @@ int index_json_describe(const void *json, size_t size, const char *name, char **
 	json_decref(root);
 	return ret ? bp_err_set(err, ENOMEM, "%s: out of memory", name) : 0;
 }
+
+/* The bundle paths of the kernels an index.json lists with a blob. */
+int index_json_entry_paths(const void *json, size_t size, const char *name, char ***paths,
+			   size_t *cnt, struct bp_err *err)
+{
+	json_t *root, *kernels, *k;
+	json_error_t jerr;
+	const char *p, *b;
+	size_t i, n;
+	int ret = 0;
+
+	*paths = NULL;
+	*cnt = 0;
+	root = json_loadb(json, size, 0, &jerr);
+	if (!root)
+		return bp_err_set(err, EBADMSG, "%s: index.json line %d: %s", name, jerr.line,
+				  jerr.text);
+	kernels = json_object_get(root, "kernels");
+	n = json_is_array(kernels) ? json_array_size(kernels) : 0;
+	if (n && !(*paths = calloc(n, sizeof(**paths))))
+		ret = -ENOMEM;
+	json_array_foreach(kernels, i, k) {
+		if (ret)
+			break;
+		p = json_string_value(json_object_get(k, "path"));
+		b = json_string_value(json_object_get(k, "blob"));
+		if (!p || !b || !*b)
+			continue;
+		if (!((*paths)[*cnt] = strdup(skip_dot_slash(p))))
+			ret = -ENOMEM;
+		else
+			(*cnt)++;
+	}
+	json_decref(root);
+	if (!ret)
+		return 0;
+	while (*cnt)
+		free((*paths)[--*cnt]);
+	free(*paths);
+	*paths = NULL;
+	return bp_err_set(err, ENOMEM, "%s: out of memory", name);
+}
