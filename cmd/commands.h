@@ -9,7 +9,7 @@ enum {
 	EXIT_OK = 0,
 	EXIT_ERROR = 1,
 	EXIT_USAGE = 2,
-	EXIT_PARTIAL = 3,	/* build: bundle written, some kernels failed */
+	EXIT_PARTIAL = 3,	/* build: some kernels failed; verify: some unchecked */
 };
 
 /* What a command's argument parser returns to go on and run; any other
@@ -25,5 +25,7 @@ int cmd_lookup(int argc, char **argv);
 void cmd_lookup_usage(FILE *out);
 int cmd_ls(int argc, char **argv);
 void cmd_ls_usage(FILE *out);
+int cmd_verify(int argc, char **argv);
+void cmd_verify_usage(FILE *out);
 
 #endif

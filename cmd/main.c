@@ -29,6 +29,9 @@ static const struct command commands[] = {
 	  cmd_lookup_usage },
 	{ "ls", "[--json] BUNDLE", "list a bundle's entries, dedup figures and objects", cmd_ls,
 	  cmd_ls_usage },
+	{ "verify", "BUNDLE --hub HUB --obj OBJ",
+	  "re-decide every relocation against each entry\n"
+	  "and its hub kernel; name every difference", cmd_verify, cmd_verify_usage },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
