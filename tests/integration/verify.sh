@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# verify: `btfpack verify BUNDLE --hub HUB --obj ...` re-decides every
+# relocation against each bundle entry and its hub kernel. Good bundles of
+# every dedup mode verify (exit 0); one member offset moved in one entry's
+# BTF (btfpack-btf-poke) is a mismatch naming kernel, object and relocation
+# (exit 1), through a plain file and through a tar's links; an entry whose
+# source is missing from the hub, or unreadable there, is listed (exit 3);
+# an entry that is not BTF is unreadable (exit 1); -j does not change the
+# report.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+it_parse_args "$@"
+
+need_synth
+POKE=${BTFPACK_BTF_POKE:-}
+need_exe btfpack-btf-poke "$POKE"
+KDIR=$SYNTH_DIR/kernels
+OBJ=$SYNTH_DIR/probe_fields.bpf.o
+[ -f "$OBJ" ] || die "missing $OBJ (not built?)"
+HUB=$WORK/hub
+mkdir -p "$HUB/a/1/x86_64" "$HUB/b/1/x86_64"
+cp "$KDIR/base.btf" "$HUB/a/1/x86_64/k1.btf"
+cp "$KDIR/base.btf" "$HUB/b/1/x86_64/k1.btf"
+cp "$KDIR/retyped.btf" "$HUB/a/1/x86_64/k2.btf"
+
+# run_verify TAG BUNDLE HUB [ARGS...]: $WORK/TAG.out, .err; RC set
+run_verify() {
+	local tag=$1 bundle=$2 hub=$3
+	shift 3
+	RC=0
+	"$BTFPACK" verify "$@" "$bundle" --hub "$hub" --obj "$OBJ" > "$WORK/$tag.out" \
+		2> "$WORK/$tag.err" || RC=$?
+	not_a_crash "$RC" || die "$tag: btfpack verify crashed (exit $RC): $(cat "$WORK/$tag.err")"
+}
+
+for spec in symlink:tar.xz index:tar.gz hardlink:dir none:dir; do
+	mode=${spec%%:*} fmt=${spec#*:}
+	out=$WORK/good-$mode
+	[ "$fmt" = dir ] || out=$out.$fmt
+	"$BTFPACK" build -q --dedup "$mode" -o "$out" --obj "$OBJ" "$HUB" || die "build $mode failed"
+	run_verify "good-$mode" "$out" "$HUB"
+	check "$mode $fmt bundle verifies (exit $RC)" test "$RC" -eq 0
+	check "$mode $fmt: all 3 entries equal" grep -q '^verify: 3 entries: 3 equal, 0 mismatched' \
+		"$WORK/good-$mode.out"
+done
+
+# one member offset moved in one plain-file entry
+B=$WORK/good-none
+cp -a "$B" "$WORK/bad-none"
+"$POKE" "$B/a/1/x86_64/k2.btf" "$WORK/bad-none/a/1/x86_64/k2.btf" task_struct mm 8 ||
+	die "btf-poke failed"
+run_verify bad-none "$WORK/bad-none" "$HUB"
+o=$WORK/bad-none.out
+check "poked entry: exit 1 (got $RC)" test "$RC" -eq 1
+check "poked entry: the mismatch names kernel and object" \
+	grep -q "^MISMATCH a/1/x86_64/k2.btf: probe_fields.bpf.o: sec '[^']*' relo #[0-9]* insn [0-9]* " "$o"
+check "poked entry: ... kind, local type and access string" \
+	grep -qE "^MISMATCH .* byte_off struct task_struct '0:[0-9]+': hub: resolved [0-9]+; bundle: resolved [0-9]+$" "$o"
+hub_val=$(sed -n 's/^MISMATCH .* byte_off struct task_struct .*hub: resolved \([0-9]*\); bundle: resolved \([0-9]*\)$/\1 \2/p' "$o" | head -n 1)
+check "poked entry: the two values are 8 bytes apart ($hub_val)" \
+	test "$(echo "$hub_val" | awk '{ print $2 - $1 }')" = 8
+check "poked entry: the others stay equal" grep -q '^verify: 3 entries: 2 equal, 1 mismatched' "$o"
+check "poked entry: no other entry named" sh -c "! grep -q '^MISMATCH [^a]' '$o' && ! grep -q '^MISMATCH a/1/x86_64/k1' '$o'"
+run_verify bad-none-j1 "$WORK/bad-none" "$HUB" -j 1
+check "-j1 and -j2 print the same report" cmp -s "$o" "$WORK/bad-none-j1.out"
+
+# through a tar's symlinks: the shared blob is poked, both kernels show it
+x=$WORK/x-symlink
+mkdir -p "$x"
+tar -C "$x" -xJf "$WORK/good-symlink.tar.xz"
+target=$(find "$x" -name k1.btf -type f | head -n 1)
+"$POKE" "$target" "$target.new" task_struct mm 8 && mv "$target.new" "$target"
+tar -C "$x" -cJf "$WORK/bad-symlink.tar.xz" .
+run_verify bad-symlink "$WORK/bad-symlink.tar.xz" "$HUB"
+check "poked blob behind links: exit 1 (got $RC)" test "$RC" -eq 1
+check "poked blob behind links: both k1 entries mismatch" \
+	test "$(grep -c '^MISMATCH [ab]/1/x86_64/k1.btf: ' "$WORK/bad-symlink.out" | tr -d ' ')" -ge 2
+
+# the source of one entry is not in the hub, another's is unreadable
+HUB2=$WORK/hub2
+cp -a "$HUB" "$HUB2"
+rm "$HUB2/b/1/x86_64/k1.btf"
+run_verify missing "$B" "$HUB2"
+check "missing source: exit 3 (got $RC)" test "$RC" -eq 3
+check "missing source: listed" grep -q '^UNCHECKED b/1/x86_64/k1.btf: no source in the hub' \
+	"$WORK/missing.out"
+check "missing source: the rest equal" grep -q '^verify: 3 entries: 2 equal, 0 mismatched .* 1 not checked' \
+	"$WORK/missing.out"
+head -c 100 "$KDIR/base.btf" > "$HUB2/a/1/x86_64/k1.btf"
+run_verify unreadable-src "$B" "$HUB2"
+check "unreadable source: exit 3 (got $RC)" test "$RC" -eq 3
+check "unreadable source: listed with its hub path" \
+	grep -q '^UNCHECKED a/1/x86_64/k1.btf: .*a/1/x86_64/k1.btf' "$WORK/unreadable-src.out"
+
+# a bundle entry that is not BTF, and a mismatch with an unchecked entry
+cp -a "$B" "$WORK/garbage"
+printf 'not btf' > "$WORK/garbage/b/1/x86_64/k1.btf"
+run_verify garbage "$WORK/garbage" "$HUB"
+check "entry that is not BTF: exit 1 (got $RC)" test "$RC" -eq 1
+check "entry that is not BTF: listed" grep -q '^BAD b/1/x86_64/k1.btf: ' "$WORK/garbage.out"
+run_verify bad-missing "$WORK/bad-none" "$HUB2"
+check "mismatch beats unchecked: exit 1 (got $RC)" test "$RC" -eq 1
+
+# the bundle or the command line is wrong
+run_verify nobundle "$WORK/no-such" "$HUB"
+check "missing bundle: exit 1 (got $RC)" test "$RC" -eq 1
+check "missing bundle: named" grep -q 'no-such' "$WORK/nobundle.err"
+rc=0
+"$BTFPACK" verify "$B" --obj "$OBJ" > /dev/null 2>&1 || rc=$?
+check "no --hub: usage error (got $rc)" test "$rc" -eq 2
+rc=0
+"$BTFPACK" verify "$B" --hub "$HUB" > /dev/null 2>&1 || rc=$?
+check "no --obj: usage error (got $rc)" test "$rc" -eq 2
+
+finish
