@@ -740,3 +740,55 @@ int index_json_describe(const void *json, size_t size, const char *name, char **
 	json_decref(root);
 	return ret ? bp_err_set(err, ENOMEM, "%s: out of memory", name) : 0;
 }
+
+/* The paths of the kernels an index.json lists with a blob. */
+int index_json_kernel_paths(const void *json, size_t size, const char *name, char ***paths,
+			    size_t *cnt, struct bp_err *err)
+{
+	json_t *root, *kernels, *k;
+	const char *kp, *b;
+	json_error_t jerr;
+	size_t i, n = 0;
+	char **out;
+	int ret = 0;
+
+	*paths = NULL;
+	*cnt = 0;
+	root = json_loadb(json, size, 0, &jerr);
+	if (!root)
+		return bp_err_set(err, EBADMSG, "%s: index.json line %d: %s", name, jerr.line,
+				  jerr.text);
+	kernels = json_object_get(root, "kernels");
+	if (!json_is_array(kernels)) {
+		ret = bp_err_set(err, EBADMSG, "%s: index.json has no \"kernels\" array", name);
+		goto out;
+	}
+	out = calloc(json_array_size(kernels) + 1, sizeof(*out));
+	if (!out) {
+		ret = bp_err_set(err, ENOMEM, "%s: out of memory", name);
+		goto out;
+	}
+	json_array_foreach(kernels, i, k) {
+		kp = json_string_value(json_object_get(k, "path"));
+		b = json_string_value(json_object_get(k, "blob"));
+		if (!kp || !b || !*b)
+			continue;
+		out[n] = strdup(skip_dot_slash(kp));
+		if (!out[n]) {
+			ret = bp_err_set(err, ENOMEM, "%s: out of memory", name);
+			break;
+		}
+		n++;
+	}
+	if (ret) {
+		for (i = 0; i < n; i++)
+			free(out[i]);
+		free(out);
+		goto out;
+	}
+	*paths = out;
+	*cnt = n;
+out:
+	json_decref(root);
+	return ret;
+}
