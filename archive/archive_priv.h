@@ -33,8 +33,7 @@ const char *ar_errstr(struct archive *a);
 
 /* ---- bundle_read.c, for bundle_lookup.c ---- */
 
-struct bp_err;
-struct bundle_entry;
+#include "archive/bundle_reader.h"
 
 /* Called with each tar entry's metadata (data NULL);
  * bundle_tar_entry_data() reads the data of the current entry. ordinal
@@ -43,7 +42,10 @@ struct bundle_entry;
 typedef int (*bundle_tar_fn)(void *ctx, struct archive *a, const struct bundle_entry *e,
 			     size_t ordinal, struct bp_err *err);
 
-int bundle_tar_walk(const char *bundle, bundle_tar_fn fn, void *ctx, struct bp_err *err);
+int bundle_tar_walk(const struct bundle_src *src, bundle_tar_fn fn, void *ctx,
+		    struct bp_err *err);
+/* A directory bundle's walk with files' data NULL (size from stat). */
+int bundle_dir_walk_meta(const char *root, bundle_entry_fn fn, void *ctx, struct bp_err *err);
 int bundle_tar_entry_data(struct archive *a, const char *bundle, const char *entry,
 			  void **data, size_t *size, struct bp_err *err);
 /* "a/b", malloc'ed; NULL when out of memory. */

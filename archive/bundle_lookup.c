@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* bundle_lookup(): one entry's bytes, through symlinks, hard links and the
- * index's blob mapping, resolved inside the bundle.
+/* A bundle's catalogue (bundle_cat_*) and bundle_lookup(): one entry's
+ * bytes, through symlinks, hard links and the index's blob mapping,
+ * resolved inside the bundle against the catalogue read at open.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -27,31 +28,29 @@ struct node {
 	size_t ordinal;
 };
 
-struct lookup {
-	const char *bundle;
+struct bundle_cat {
+	char *name;
+	struct bundle_src src;	/* path: our copy; mem: the caller's */
 	bool is_dir;
-	/* tar: every entry, sorted by path, the last of duplicates kept */
+	/* every entry, sorted by path, the last of duplicates kept */
 	struct node *nodes;
 	size_t cnt, cap;
-	void *index;		/* tar: index.json's bytes, read on the way */
+	void *index;		/* index.json's bytes, read on the way */
 	size_t index_size;
 	bool have_index;
-	char *scratch;		/* dir: the last symlink target read */
 };
 
-static int collect_fn(void *ctx, struct archive *a, const struct bundle_entry *e,
-		      size_t ordinal, struct bp_err *err)
+static int add_node(struct bundle_cat *lk, const struct bundle_entry *e, size_t ordinal,
+		    struct bp_err *err)
 {
-	struct lookup *lk = ctx;
 	struct node *n;
-	int ret;
 
 	if (lk->cnt == lk->cap) {
 		size_t cap = lk->cap ? lk->cap * 2 : 64;
 
 		n = realloc(lk->nodes, cap * sizeof(*n));
 		if (!n)
-			return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+			return bp_err_set(err, ENOMEM, "%s: out of memory", lk->name);
 		lk->nodes = n;
 		lk->cap = cap;
 	}
@@ -61,18 +60,61 @@ static int collect_fn(void *ctx, struct archive *a, const struct bundle_entry *e
 	n->target = e->link_target ? strdup(e->link_target) : NULL;
 	lk->cnt++;
 	if (!n->path || (e->link_target && !n->target))
-		return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
-	/* small and needed by index lookups: saves a second pass */
-	if (e->type == BUNDLE_ENTRY_FILE && !strcmp(e->path, BUNDLE_INDEX_PATH)) {
-		free(lk->index);
-		lk->index = NULL;
-		lk->have_index = false;
-		ret = bundle_tar_entry_data(a, lk->bundle, e->path, &lk->index, &lk->index_size, err);
-		if (ret)
-			return ret;
-		lk->have_index = true;
-	}
+		return bp_err_set(err, ENOMEM, "%s: out of memory", lk->name);
 	return 0;
+}
+
+static bool is_index(const struct bundle_entry *e)
+{
+	return e->type == BUNDLE_ENTRY_FILE && !strcmp(e->path, BUNDLE_INDEX_PATH);
+}
+
+static void drop_index(struct bundle_cat *lk)
+{
+	free(lk->index);
+	lk->index = NULL;
+	lk->have_index = false;
+}
+
+static int collect_fn(void *ctx, struct archive *a, const struct bundle_entry *e,
+		      size_t ordinal, struct bp_err *err)
+{
+	struct bundle_cat *lk = ctx;
+	int ret = add_node(lk, e, ordinal, err);
+
+	/* small and needed by index lookups: saves a second pass */
+	if (!ret && is_index(e)) {
+		drop_index(lk);
+		ret = bundle_tar_entry_data(a, lk->name, e->path, &lk->index, &lk->index_size,
+					    err);
+		lk->have_index = !ret;
+	}
+	return ret;
+}
+
+struct dir_collect {
+	struct bundle_cat *lk;
+	struct bp_err *err;
+};
+
+static int collect_dir_fn(void *ctx, const struct bundle_entry *e)
+{
+	struct dir_collect *dc = ctx;
+	struct bundle_cat *lk = dc->lk;
+	char *full;
+	int ret;
+
+	ret = add_node(lk, e, lk->cnt, dc->err);
+	if (ret || !is_index(e))
+		return ret;
+	full = bundle_join(lk->name, e->path);
+	if (!full)
+		return bp_err_set(dc->err, ENOMEM, "%s: out of memory", lk->name);
+	drop_index(lk);
+	ret = bp_read_file(full, BP_MAX_INPUT_FILE, &lk->index, &lk->index_size, dc->err);
+	free(full);
+	lk->have_index = !ret;
+	return ret;
 }
 
 static int cmp_node(const void *a, const void *b)
@@ -85,7 +127,7 @@ static int cmp_node(const void *a, const void *b)
 	return x->ordinal < y->ordinal ? -1 : x->ordinal > y->ordinal;
 }
 
-static void sort_nodes(struct lookup *lk)
+static void sort_nodes(struct bundle_cat *lk)
 {
 	size_t i, out = 0;
 
@@ -105,7 +147,7 @@ static void sort_nodes(struct lookup *lk)
 }
 
 /* First node whose path is >= key. */
-static size_t lower_bound(const struct lookup *lk, const char *key)
+static size_t lower_bound(const struct bundle_cat *lk, const char *key)
 {
 	size_t lo = 0, hi = lk->cnt, mid;
 
@@ -119,109 +161,137 @@ static size_t lower_bound(const struct lookup *lk, const char *key)
 	return lo;
 }
 
-static int lk_open(struct lookup *lk, struct bp_err *err)
+static int cat_fill(struct bundle_cat *lk, struct bp_err *err)
 {
+	struct dir_collect dc = { .lk = lk, .err = err };
 	struct stat st;
 	int ret;
 
-	if (stat(lk->bundle, &st) < 0)
-		return bp_err_set(err, errno, "%s: cannot stat: %s", lk->bundle, strerror(errno));
-	if (S_ISDIR(st.st_mode)) {
-		lk->is_dir = true;
-		return 0;
+	if (lk->src.path) {
+		if (stat(lk->src.path, &st) < 0)
+			return bp_err_set(err, errno, "%s: cannot stat: %s", lk->name,
+					  strerror(errno));
+		lk->is_dir = S_ISDIR(st.st_mode);
+		if (!lk->is_dir && !S_ISREG(st.st_mode))
+			return bp_err_set(err, EINVAL, "%s: neither a directory nor a tar file",
+					  lk->name);
 	}
-	if (!S_ISREG(st.st_mode))
-		return bp_err_set(err, EINVAL, "%s: neither a directory nor a tar file",
-				  lk->bundle);
-	ret = bundle_tar_walk(lk->bundle, collect_fn, lk, err);
-	if (ret)
+	if (lk->is_dir)
+		ret = bundle_dir_walk_meta(lk->src.path, collect_dir_fn, &dc, err);
+	else
+		ret = bundle_tar_walk(&lk->src, collect_fn, lk, err);
+	if (!ret)
+		sort_nodes(lk);
+	return ret;
+}
+
+int bundle_cat_open(const struct bundle_src *src, struct bundle_cat **out, struct bp_err *err)
+{
+	struct bundle_cat *lk;
+	int ret;
+
+	*out = NULL;
+	lk = calloc(1, sizeof(*lk));
+	if (!lk)
+		return bp_err_set(err, ENOMEM, "%s: out of memory", src->name);
+	lk->src = *src;
+	lk->name = strdup(src->name);
+	lk->src.name = lk->name;
+	lk->src.path = src->path ? strdup(src->path) : NULL;
+	if (!lk->name || (src->path && !lk->src.path)) {
+		bundle_cat_free(lk);
+		return bp_err_set(err, ENOMEM, "%s: out of memory", src->name);
+	}
+	ret = cat_fill(lk, err);
+	if (ret) {
+		bundle_cat_free(lk);
 		return ret;
-	sort_nodes(lk);
+	}
+	*out = lk;
 	return 0;
 }
 
-static void lk_close(struct lookup *lk)
+void bundle_cat_free(struct bundle_cat *lk)
 {
 	size_t i;
 
+	if (!lk)
+		return;
 	for (i = 0; i < lk->cnt; i++) {
 		free(lk->nodes[i].path);
 		free(lk->nodes[i].target);
 	}
 	free(lk->nodes);
 	free(lk->index);
-	free(lk->scratch);
+	free(lk->name);
+	free((char *)lk->src.path);
+	free(lk);
 }
 
-static int missing(struct lookup *lk, const char *want, const char *p, struct bp_err *err)
+const char *bundle_cat_name(const struct bundle_cat *lk)
+{
+	return lk->name;
+}
+
+size_t bundle_cat_count(const struct bundle_cat *lk)
+{
+	return lk->cnt;
+}
+
+const char *bundle_cat_path(const struct bundle_cat *lk, size_t i, enum bundle_entry_type *type)
+{
+	if (type)
+		*type = lk->nodes[i].type;
+	return lk->nodes[i].path;
+}
+
+const void *bundle_cat_index(const struct bundle_cat *lk, size_t *size)
+{
+	*size = lk->have_index ? lk->index_size : 0;
+	return lk->have_index ? lk->index : NULL;
+}
+
+static int missing(const struct bundle_cat *lk, const char *want, const char *p,
+		   struct bp_err *err)
 {
 	size_t n = strlen(p);
 
 	/* no link involved: the path itself (or a parent) is missing */
 	if (!strncmp(want, p, n) && (!want[n] || want[n] == '/'))
-		return bp_err_set(err, ENOENT, "%s: no entry %s", lk->bundle, want);
-	return bp_err_set(err, ENOENT, "%s: %s: no entry %s on the way", lk->bundle, want, p);
+		return bp_err_set(err, ENOENT, "%s: no entry %s", lk->name, want);
+	return bp_err_set(err, ENOENT, "%s: %s: no entry %s on the way", lk->name, want, p);
 }
 
 /* Type of the entry at p (no link followed) and, for links, its target
  * (valid until the next call); -ENOENT when absent.
  */
-static int lk_node(struct lookup *lk, const char *want, const char *p,
+/* Type of the entry at p (no link followed) and, for links, its target;
+ * -ENOENT when absent.
+ */
+static int lk_node(const struct bundle_cat *lk, const char *want, const char *p,
 		   enum bundle_entry_type *type, const char **target, struct bp_err *err)
 {
-	struct stat st;
-	char *full, *key;
+	char *key;
 	size_t i;
 	int ret;
 
 	*target = NULL;
-	if (!lk->is_dir) {
-		i = lower_bound(lk, p);
-		if (i < lk->cnt && !strcmp(lk->nodes[i].path, p)) {
-			*type = lk->nodes[i].type;
-			*target = lk->nodes[i].target;
-			return 0;
-		}
-		/* a directory with no entry of its own, implied by its children */
-		if (asprintf(&key, "%s/", p) < 0)
-			return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
-		i = lower_bound(lk, key);
-		ret = i < lk->cnt && !strncmp(lk->nodes[i].path, key, strlen(key));
-		free(key);
-		if (!ret)
-			return missing(lk, want, p, err);
-		*type = BUNDLE_ENTRY_DIR;
+	i = lower_bound(lk, p);
+	if (i < lk->cnt && !strcmp(lk->nodes[i].path, p)) {
+		*type = lk->nodes[i].type;
+		*target = lk->nodes[i].target;
 		return 0;
 	}
-
-	full = bundle_join(lk->bundle, p);
-	if (!full)
-		return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
-	ret = lstat(full, &st) < 0 ? -errno : 0;
-	if (ret == -ENOENT || ret == -ENOTDIR) {
-		ret = missing(lk, want, p, err);
-	} else if (ret) {
-		ret = bp_err_set(err, -ret, "%s: cannot stat %s: %s", lk->bundle, p,
-				 strerror(-ret));
-	} else if (S_ISDIR(st.st_mode)) {
-		*type = BUNDLE_ENTRY_DIR;
-	} else if (S_ISREG(st.st_mode)) {
-		*type = BUNDLE_ENTRY_FILE;	/* hard links are plain files here */
-	} else if (S_ISLNK(st.st_mode)) {
-		free(lk->scratch);
-		lk->scratch = NULL;
-		ret = bundle_read_link(full, (size_t)st.st_size, &lk->scratch);
-		if (ret)
-			ret = bp_err_set(err, -ret, "%s: cannot read symlink %s: %s", lk->bundle,
-					 p, strerror(-ret));
-		*type = BUNDLE_ENTRY_SYMLINK;
-		*target = lk->scratch;
-	} else {
-		ret = bp_err_set(err, EINVAL, "%s: %s is not a file, directory or symlink",
-				 lk->bundle, p);
-	}
-	free(full);
-	return ret;
+	/* a directory with no entry of its own, implied by its children */
+	if (asprintf(&key, "%s/", p) < 0)
+		return bp_err_set(err, ENOMEM, "%s: out of memory", lk->name);
+	i = lower_bound(lk, key);
+	ret = i < lk->cnt && !strncmp(lk->nodes[i].path, key, strlen(key));
+	free(key);
+	if (!ret)
+		return missing(lk, want, p, err);
+	*type = BUNDLE_ENTRY_DIR;
+	return 0;
 }
 
 /* Anything but slashes left? */
@@ -234,28 +304,28 @@ static bool more_components(const char *p)
  * goes on from the link's target, *rest becoming "<target>/<after>"; a hard
  * link's target names a path from the root, so cur is emptied.
  */
-static int follow_link(struct lookup *lk, const char *want, const char *cand,
+static int follow_link(const struct bundle_cat *lk, const char *want, const char *cand,
 		       enum bundle_entry_type type, const char *target, const char *after,
 		       char *cur, char **rest, int *hops, struct bp_err *err)
 {
 	char *next;
 
 	if (++*hops > AR_MAX_LINK_HOPS)
-		return bp_err_set(err, ELOOP, "%s: %s: more than %d links followed", lk->bundle,
+		return bp_err_set(err, ELOOP, "%s: %s: more than %d links followed", lk->name,
 				  want, AR_MAX_LINK_HOPS);
 	if (!target || !*target)
 		return missing(lk, want, cand, err);
 	if (*target == '/')
 		return bp_err_set(err, EPERM, "%s: %s: link %s -> %s leaves the bundle",
-				  lk->bundle, want, cand, target);
+				  lk->name, want, cand, target);
 	if (type == BUNDLE_ENTRY_HARDLINK) {
 		if (more_components(after))
-			return bp_err_set(err, ENOTDIR, "%s: %s: %s is not a directory", lk->bundle,
+			return bp_err_set(err, ENOTDIR, "%s: %s: %s is not a directory", lk->name,
 					  want, cand);
 		cur[0] = '\0';
 	}
 	if (asprintf(&next, "%s/%s", target, after) < 0)
-		return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+		return bp_err_set(err, ENOMEM, "%s: out of memory", lk->name);
 	free(*rest);
 	*rest = next;
 	return 0;
@@ -265,7 +335,8 @@ static int follow_link(struct lookup *lk, const char *want, const char *cand,
  * (relative to their directory) and hard links (relative to the root), and
  * return the path of the regular file it names.
  */
-static int resolve(struct lookup *lk, const char *want, char **out, struct bp_err *err)
+static int resolve(const struct bundle_cat *lk, const char *want, char **out,
+		   struct bp_err *err)
 {
 	enum bundle_entry_type type = BUNDLE_ENTRY_DIR, last = BUNDLE_ENTRY_DIR;
 	char *rest, *cur, *cand = NULL, *next;
@@ -277,7 +348,7 @@ static int resolve(struct lookup *lk, const char *want, char **out, struct bp_er
 	rest = strdup(want);
 	cur = strdup("");
 	if (!rest || !cur) {
-		ret = bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+		ret = bp_err_set(err, ENOMEM, "%s: out of memory", lk->name);
 		goto out;
 	}
 	for (p = rest; *p;) {
@@ -290,7 +361,7 @@ static int resolve(struct lookup *lk, const char *want, char **out, struct bp_er
 		if (n == 2 && p[0] == '.' && p[1] == '.') {
 			if (!*cur) {
 				ret = bp_err_set(err, EPERM, "%s: %s: path leaves the bundle",
-						 lk->bundle, want);
+						 lk->name, want);
 				goto out;
 			}
 			next = strrchr(cur, '/');
@@ -302,7 +373,7 @@ static int resolve(struct lookup *lk, const char *want, char **out, struct bp_er
 		free(cand);
 		if (asprintf(&cand, "%s%s%.*s", cur, *cur ? "/" : "", (int)n, p) < 0) {
 			cand = NULL;
-			ret = bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+			ret = bp_err_set(err, ENOMEM, "%s: out of memory", lk->name);
 			goto out;
 		}
 		ret = lk_node(lk, want, cand, &type, &target, err);
@@ -312,7 +383,7 @@ static int resolve(struct lookup *lk, const char *want, char **out, struct bp_er
 		if (type == BUNDLE_ENTRY_DIR || type == BUNDLE_ENTRY_FILE) {
 			if (type == BUNDLE_ENTRY_FILE && more_components(p)) {
 				ret = bp_err_set(err, ENOTDIR, "%s: %s: %s is not a directory",
-						 lk->bundle, want, cand);
+						 lk->name, want, cand);
 				goto out;
 			}
 			free(cur);
@@ -328,7 +399,7 @@ static int resolve(struct lookup *lk, const char *want, char **out, struct bp_er
 		last = BUNDLE_ENTRY_DIR;	/* cur is the link's directory */
 	}
 	if (last != BUNDLE_ENTRY_FILE) {
-		ret = bp_err_set(err, EISDIR, "%s: %s is a directory", lk->bundle, want);
+		ret = bp_err_set(err, EISDIR, "%s: %s is a directory", lk->name, want);
 		goto out;
 	}
 	*out = cur;
@@ -360,36 +431,36 @@ static int fetch_fn(void *ctx, struct archive *a, const struct bundle_entry *e,
 }
 
 /* The bytes of the regular file at a resolved path. */
-static int lk_read(struct lookup *lk, const char *p, void **data, size_t *size,
+static int lk_read(const struct bundle_cat *lk, const char *p, void **data, size_t *size,
 		   struct bp_err *err)
 {
-	struct fetch f = { .bundle = lk->bundle };
+	struct fetch f = { .bundle = lk->name };
 	char *full;
 	size_t i;
 	int ret;
 
-	if (lk->is_dir) {
-		full = bundle_join(lk->bundle, p);
-		if (!full)
-			return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
-		ret = bp_read_file(full, BP_MAX_INPUT_FILE, data, size, err);
-		free(full);
-		return ret;
-	}
 	if (lk->have_index && !strcmp(p, BUNDLE_INDEX_PATH)) {
 		/* +1: a distinct allocation even when empty */
 		*data = malloc(lk->index_size + 1);
 		if (!*data)
-			return bp_err_set(err, ENOMEM, "%s: out of memory", lk->bundle);
+			return bp_err_set(err, ENOMEM, "%s: out of memory", lk->name);
 		memcpy(*data, lk->index, lk->index_size);
 		*size = lk->index_size;
 		return 0;
 	}
+	if (lk->is_dir) {
+		full = bundle_join(lk->src.path, p);
+		if (!full)
+			return bp_err_set(err, ENOMEM, "%s: out of memory", lk->name);
+		ret = bp_read_file(full, BP_MAX_INPUT_FILE, data, size, err);
+		free(full);
+		return ret;
+	}
 	i = lower_bound(lk, p);
 	if (i == lk->cnt || strcmp(lk->nodes[i].path, p))
-		return bp_err_set(err, ENOENT, "%s: no entry %s", lk->bundle, p);
+		return bp_err_set(err, ENOENT, "%s: no entry %s", lk->name, p);
 	f.ordinal = lk->nodes[i].ordinal;
-	ret = bundle_tar_walk(lk->bundle, fetch_fn, &f, err);
+	ret = bundle_tar_walk(&lk->src, fetch_fn, &f, err);
 	if (ret == 1) {
 		*data = f.data;
 		*size = f.size;
@@ -397,14 +468,14 @@ static int lk_read(struct lookup *lk, const char *p, void **data, size_t *size,
 	}
 	free(f.data);
 	if (!ret)
-		ret = bp_err_set(err, EIO, "%s: entry %s vanished on a second read", lk->bundle, p);
+		ret = bp_err_set(err, EIO, "%s: entry %s vanished on a second read", lk->name, p);
 	return ret;
 }
 
 /* The blob index.json maps want to. 0 with *listed false when there is no
  * index.json or it does not list want.
  */
-static int index_blob(struct lookup *lk, const char *want, bool *listed,
+static int index_blob(const struct bundle_cat *lk, const char *want, bool *listed,
 		      char blob[BP_HASH_HEX_LEN + 1], struct bp_err *err)
 {
 	char *path = NULL;
@@ -420,57 +491,78 @@ static int index_blob(struct lookup *lk, const char *want, bool *listed,
 		ret = lk_read(lk, path, &data, &size, err);
 	free(path);
 	if (!ret)
-		ret = index_json_find_blob(data, size, lk->bundle, want, listed, blob, err);
+		ret = index_json_find_blob(data, size, lk->name, want, listed, blob, err);
 	free(data);
+	return ret;
+}
+
+/* The regular file want names, through links and else index.json. */
+static int resolve_entry(const struct bundle_cat *lk, const char *want, char **final,
+			 struct bp_err *err)
+{
+	char blob[BP_HASH_HEX_LEN + 1], blob_path[DEDUP_BLOB_PATH_MAX];
+	struct bp_err first = { { 0 } }, later = { { 0 } };
+	bool listed;
+	int ret, r;
+
+	ret = resolve(lk, want, final, &first);
+	if (ret == -ENOENT) {
+		/* --dedup index bundles list kernels without entries */
+		r = index_blob(lk, want, &listed, blob, &later);
+		if (r) {
+			ret = r;
+			first = later;
+		} else if (listed) {
+			dedup_blob_path(blob, blob_path);
+			ret = resolve(lk, blob_path, final, &later);
+			if (ret == -ENOENT)
+				bp_err_set(&first, ENOENT,
+					   "%s: %s: index.json maps it to %s, which is missing",
+					   lk->name, want, blob_path);
+			else if (ret)
+				first = later;
+		}
+	}
+	if (ret && err)
+		*err = first;
+	return ret;
+}
+
+int bundle_cat_get(const struct bundle_cat *lk, const char *entry_path, void **data,
+		   size_t *size, struct bp_err *err)
+{
+	const char *want = ar_skip_dot_slash(entry_path);
+	char *final = NULL;
+	int ret;
+
+	*data = NULL;
+	*size = 0;
+	if (*want == '/')
+		return bp_err_set(err, EINVAL, "%s: %s: entry paths are relative", lk->name,
+				  entry_path);
+	ret = resolve_entry(lk, want, &final, err);
+	if (!ret)
+		ret = lk_read(lk, final, data, size, err);
+	free(final);
 	return ret;
 }
 
 int bundle_lookup(const char *path, const char *entry_path, void **data, size_t *size,
 		  struct bp_err *err)
 {
-	struct lookup lk = { .bundle = path };
-	char blob[BP_HASH_HEX_LEN + 1], blob_path[BP_HASH_HEX_LEN + 16];
-	struct bp_err first = { { 0 } }, later = { { 0 } };
-	const char *want = ar_skip_dot_slash(entry_path);
-	char *final = NULL;
-	bool listed;
+	struct bundle_src src = { .name = path, .path = path };
+	struct bundle_cat *cat;
 	int ret;
 
 	*data = NULL;
 	*size = 0;
-	if (*want == '/')
+	if (*ar_skip_dot_slash(entry_path) == '/')
 		return bp_err_set(err, EINVAL, "%s: %s: entry paths are relative", path,
 				  entry_path);
-	ret = lk_open(&lk, err);
+	ret = bundle_cat_open(&src, &cat, err);
 	if (ret)
-		goto out;
-	ret = resolve(&lk, want, &final, &first);
-	if (ret == -ENOENT) {
-		/* --dedup index bundles list kernels without entries */
-		int r = index_blob(&lk, want, &listed, blob, &later);
-
-		if (r) {
-			ret = r;
-			first = later;
-		} else if (listed) {
-			dedup_blob_path(blob, blob_path);
-			ret = resolve(&lk, blob_path, &final, &later);
-			if (ret == -ENOENT)
-				bp_err_set(&first, ENOENT,
-					   "%s: %s: index.json maps it to %s, which is missing",
-					   path, want, blob_path);
-			else if (ret)
-				first = later;
-		}
-	}
-	if (ret) {
-		if (err)
-			*err = first;
-		goto out;
-	}
-	ret = lk_read(&lk, final, data, size, err);
-out:
-	free(final);
-	lk_close(&lk);
+		return ret;
+	ret = bundle_cat_get(cat, entry_path, data, size, err);
+	bundle_cat_free(cat);
 	return ret;
 }

@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,26 +64,51 @@ int bundle_tar_entry_data(struct archive *a, const char *bundle, const char *ent
 	return 0;
 }
 
-int bundle_tar_walk(const char *bundle, bundle_tar_fn fn, void *ctx, struct bp_err *err)
+/* Open src's tar for reading: from memory, or from a descriptor of our own
+ * so that a file that cannot be opened (-errno) is told apart from one
+ * libarchive cannot read (-EBADMSG).
+ */
+static int tar_open(const struct bundle_src *src, struct archive *a, int *fd,
+		    struct bp_err *err)
 {
+	int r;
+
+	*fd = -1;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	if (src->path) {
+		*fd = open(src->path, O_RDONLY | O_CLOEXEC);
+		if (*fd < 0)
+			return bp_err_set(err, errno, "%s: cannot open: %s", src->name,
+					  strerror(errno));
+		r = archive_read_open_fd(a, *fd, 64 * 1024);
+	} else {
+		r = archive_read_open_memory(a, src->mem, src->mem_size);
+	}
+	if (r != ARCHIVE_OK)
+		return bp_err_set(err, EBADMSG, "%s: cannot read bundle: %s", src->name,
+				  ar_errstr(a));
+	return 0;
+}
+
+int bundle_tar_walk(const struct bundle_src *src, bundle_tar_fn fn, void *ctx,
+		    struct bp_err *err)
+{
+	const char *bundle = src->name;
 	char *name = NULL, *target = NULL;
 	size_t name_cap = 0, target_cap = 0, ordinal;
 	struct archive_entry *ae;
 	struct bundle_entry e;
 	const char *raw;
 	struct archive *a;
-	int ret = 0, r;
+	int ret = 0, r, fd;
 
 	a = archive_read_new();
 	if (!a)
 		return bp_err_set(err, ENOMEM, "%s: out of memory", bundle);
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, bundle, 64 * 1024) != ARCHIVE_OK) {
-		ret = bp_err_set(err, EBADMSG, "%s: cannot read bundle: %s", bundle,
-				 ar_errstr(a));
+	ret = tar_open(src, a, &fd, err);
+	if (ret)
 		goto out;
-	}
 	for (ordinal = 0;; ordinal++) {
 		r = archive_read_next_header(a, &ae);
 		if (r == ARCHIVE_EOF)
@@ -133,6 +159,8 @@ int bundle_tar_walk(const char *bundle, bundle_tar_fn fn, void *ctx, struct bp_e
 	}
 out:
 	archive_read_free(a);
+	if (fd >= 0)
+		close(fd);
 	free(name);
 	free(target);
 	return ret;
@@ -177,6 +205,7 @@ struct dir_walk {
 	bundle_entry_fn fn;
 	void *ctx;
 	struct bp_err *err;
+	bool meta;			/* files without their data */
 	struct inode_seen *inodes;	/* files with more than one link */
 	size_t inode_cnt, inode_cap;
 };
@@ -331,19 +360,24 @@ static int dir_walk_one(struct dir_walk *dw, const char *rel, const char *full)
 			return dw->fn(dw->ctx, &e);
 		}
 	}
+	e.type = BUNDLE_ENTRY_FILE;
+	if (dw->meta) {
+		e.size = (size_t)st.st_size;
+		return dw->fn(dw->ctx, &e);
+	}
 	ret = bp_read_file(full, BP_MAX_INPUT_FILE, &data, &e.size, dw->err);
 	if (ret)
 		return ret;
-	e.type = BUNDLE_ENTRY_FILE;
 	e.data = data;
 	ret = dw->fn(dw->ctx, &e);
 	free(data);
 	return ret;
 }
 
-static int dir_walk(const char *root, bundle_entry_fn fn, void *ctx, struct bp_err *err)
+static int dir_walk(const char *root, bool meta, bundle_entry_fn fn, void *ctx,
+		    struct bp_err *err)
 {
-	struct dir_walk dw = { .root = root, .fn = fn, .ctx = ctx, .err = err };
+	struct dir_walk dw = { .root = root, .fn = fn, .ctx = ctx, .err = err, .meta = meta };
 	size_t i;
 	int ret;
 
@@ -354,16 +388,22 @@ static int dir_walk(const char *root, bundle_entry_fn fn, void *ctx, struct bp_e
 	return ret;
 }
 
+int bundle_dir_walk_meta(const char *root, bundle_entry_fn fn, void *ctx, struct bp_err *err)
+{
+	return dir_walk(root, true, fn, ctx, err);
+}
+
 int bundle_read(const char *path, bundle_entry_fn fn, void *ctx, struct bp_err *err)
 {
+	struct bundle_src src = { .name = path, .path = path };
 	struct read_adapter ra = { .bundle = path, .fn = fn, .ctx = ctx };
 	struct stat st;
 
 	if (stat(path, &st) < 0)
 		return bp_err_set(err, errno, "%s: cannot stat: %s", path, strerror(errno));
 	if (S_ISDIR(st.st_mode))
-		return dir_walk(path, fn, ctx, err);
+		return dir_walk(path, false, fn, ctx, err);
 	if (!S_ISREG(st.st_mode))
 		return bp_err_set(err, EINVAL, "%s: neither a directory nor a tar file", path);
-	return bundle_tar_walk(path, read_adapter_fn, &ra, err);
+	return bundle_tar_walk(&src, read_adapter_fn, &ra, err);
 }

@@ -39,6 +39,39 @@ typedef int (*bundle_entry_fn)(void *ctx, const struct bundle_entry *entry);
 
 int bundle_read(const char *path, bundle_entry_fn fn, void *ctx, struct bp_err *err);
 
+/* Where a bundle is: path (a tar file or a directory), or else a tar held
+ * in memory (mem, mem_size), which is read in place, never copied. name is
+ * for messages.
+ */
+struct bundle_src {
+	const char *name;
+	const char *path;
+	const void *mem;
+	size_t mem_size;
+};
+
+/* A bundle's catalogue: every entry's path, type and link target, read
+ * once (a tar is decompressed to its end, so truncation shows here), and
+ * index.json's bytes. Entries are read from the source again on demand;
+ * a memory source must outlive the catalogue. Errors: -errno when the
+ * source cannot be opened or listed, -EBADMSG when it is not a tar,
+ * corrupt or truncated, -EINVAL for unsafe names.
+ */
+struct bundle_cat;
+
+int bundle_cat_open(const struct bundle_src *src, struct bundle_cat **cat, struct bp_err *err);
+void bundle_cat_free(struct bundle_cat *cat);
+const char *bundle_cat_name(const struct bundle_cat *cat);
+/* Entries sorted by path, directories included; i < bundle_cat_count(). */
+size_t bundle_cat_count(const struct bundle_cat *cat);
+const char *bundle_cat_path(const struct bundle_cat *cat, size_t i,
+			    enum bundle_entry_type *type);
+/* index.json's bytes (valid while cat is), or NULL when it has none. */
+const void *bundle_cat_index(const struct bundle_cat *cat, size_t *size);
+/* bundle_lookup() on an open catalogue; cat is only read. */
+int bundle_cat_get(const struct bundle_cat *cat, const char *entry_path, void **data,
+		   size_t *size, struct bp_err *err);
+
 /* Resolve one path to its bytes, following symlinks and hard links inside
  * the bundle (and index.json's blob mapping for --dedup index bundles).
  * *data is malloc'ed.

@@ -143,7 +143,7 @@ static int list_entries(const char *bundle, struct path_list *l, struct bp_err *
 	if (ret == -ENOMEM)
 		ret = bp_err_set(err, ENOMEM, "%s: out of memory", bundle);
 	if (!ret && c.index)
-		ret = index_json_entry_paths(c.index, c.index_size, bundle, &more, &n, err);
+		ret = index_json_kernel_paths(c.index, c.index_size, bundle, &more, &n, err);
 	for (i = 0; i < n; i++) {
 		if (!ret && push_path(l, more[i]))
 			ret = bp_err_set(err, ENOMEM, "%s: out of memory", bundle);

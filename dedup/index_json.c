@@ -741,14 +741,15 @@ int index_json_describe(const void *json, size_t size, const char *name, char **
 	return ret ? bp_err_set(err, ENOMEM, "%s: out of memory", name) : 0;
 }
 
-/* The bundle paths of the kernels an index.json lists with a blob. */
-int index_json_entry_paths(const void *json, size_t size, const char *name, char ***paths,
-			   size_t *cnt, struct bp_err *err)
+/* The paths of the kernels an index.json lists with a blob. */
+int index_json_kernel_paths(const void *json, size_t size, const char *name, char ***paths,
+			    size_t *cnt, struct bp_err *err)
 {
 	json_t *root, *kernels, *k;
+	const char *kp, *b;
 	json_error_t jerr;
-	const char *p, *b;
-	size_t i, n;
+	size_t i, n = 0;
+	char **out;
 	int ret = 0;
 
 	*paths = NULL;
@@ -758,27 +759,36 @@ int index_json_entry_paths(const void *json, size_t size, const char *name, char
 		return bp_err_set(err, EBADMSG, "%s: index.json line %d: %s", name, jerr.line,
 				  jerr.text);
 	kernels = json_object_get(root, "kernels");
-	n = json_is_array(kernels) ? json_array_size(kernels) : 0;
-	if (n && !(*paths = calloc(n, sizeof(**paths))))
-		ret = -ENOMEM;
-	json_array_foreach(kernels, i, k) {
-		if (ret)
-			break;
-		p = json_string_value(json_object_get(k, "path"));
-		b = json_string_value(json_object_get(k, "blob"));
-		if (!p || !b || !*b)
-			continue;
-		if (!((*paths)[*cnt] = strdup(skip_dot_slash(p))))
-			ret = -ENOMEM;
-		else
-			(*cnt)++;
+	if (!json_is_array(kernels)) {
+		ret = bp_err_set(err, EBADMSG, "%s: index.json has no \"kernels\" array", name);
+		goto out;
 	}
+	out = calloc(json_array_size(kernels) + 1, sizeof(*out));
+	if (!out) {
+		ret = bp_err_set(err, ENOMEM, "%s: out of memory", name);
+		goto out;
+	}
+	json_array_foreach(kernels, i, k) {
+		kp = json_string_value(json_object_get(k, "path"));
+		b = json_string_value(json_object_get(k, "blob"));
+		if (!kp || !b || !*b)
+			continue;
+		out[n] = strdup(skip_dot_slash(kp));
+		if (!out[n]) {
+			ret = bp_err_set(err, ENOMEM, "%s: out of memory", name);
+			break;
+		}
+		n++;
+	}
+	if (ret) {
+		for (i = 0; i < n; i++)
+			free(out[i]);
+		free(out);
+		goto out;
+	}
+	*paths = out;
+	*cnt = n;
+out:
 	json_decref(root);
-	if (!ret)
-		return 0;
-	while (*cnt)
-		free((*paths)[--*cnt]);
-	free(*paths);
-	*paths = NULL;
-	return bp_err_set(err, ENOMEM, "%s: out of memory", name);
+	return ret;
 }

@@ -88,10 +88,11 @@ int index_json_find_blob(const void *json, size_t size, const char *name, const 
 int index_json_describe(const void *json, size_t size, const char *name, char ***objects,
 			size_t *obj_cnt, char **dedup, struct bp_err *err);
 
-/* The bundle paths (malloc'ed array of malloc'ed strings) of the kernels
- * index.json lists with a blob, in its order; -EBADMSG when not JSON.
+/* The bundle paths of the kernels index.json lists with a blob (malloc'ed
+ * array of malloc'ed strings, in index order); -EBADMSG when it is not an
+ * index.
  */
-int index_json_entry_paths(const void *json, size_t size, const char *name, char ***paths,
-			   size_t *cnt, struct bp_err *err);
+int index_json_kernel_paths(const void *json, size_t size, const char *name, char ***paths,
+			    size_t *cnt, struct bp_err *err);
 
 #endif

@@ -123,7 +123,7 @@ BTFPACK_API int btfpack_kernel__minimize(const struct btfpack_kernel *kernel,
 BTFPACK_API int btfpack_bundle__lookup(const char *bundle, const char *entry,
 				       void **buf, size_t *size, struct btfpack_err *err);
 
-/* ---- Finding this host's BTF in a bundle (LIBBTFPACK_0.1, planned) ----
+/* ---- Finding this host's BTF in a bundle (LIBBTFPACK_0.1) ----
  *
  * A bundle of any profile (native, bcc, tree, btfhub; a tar of any
  * compression, a directory, or the bytes of either embedded in a program)
