@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* btfpack verify: every kernel entry of a bundle against its hub source.
- * Entries are read through the bundle reader (bundle_read() for the
- * catalogue, bundle_lookup() for the bytes), so links and index blobs are
- * followed exactly as an application's lookup follows them.
+ * Entries are read through one bundle catalogue (bundle_cat_open(), then
+ * bundle_cat_get() per entry), so links and index blobs are followed
+ * exactly as an application's lookup follows them.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -48,6 +48,7 @@ struct path_list {
 
 struct verify_run {
 	const struct verify_opts *o;
+	struct bundle_cat *cat;		/* read by every worker */
 	struct path_list entries;	/* sorted, unique */
 	struct hub_list hub;
 	const struct hub_kernel **by_path;	/* hub inputs sorted by bundle path */
@@ -85,30 +86,6 @@ static bool kernel_entry_path(const char *p)
 	return slashes == 3;
 }
 
-struct catalogue {
-	struct path_list *list;
-	void *index;
-	size_t index_size;
-};
-
-static int catalogue_fn(void *ctx, const struct bundle_entry *e)
-{
-	struct catalogue *c = ctx;
-
-	if (e->type == BUNDLE_ENTRY_FILE && !strcmp(e->path, BUNDLE_INDEX_PATH)) {
-		free(c->index);
-		c->index = malloc(e->size + 1);
-		if (!c->index)
-			return -ENOMEM;
-		memcpy(c->index, e->data, e->size);
-		c->index_size = e->size;
-		return 0;
-	}
-	if (e->type == BUNDLE_ENTRY_DIR || !kernel_entry_path(e->path))
-		return 0;
-	return push_path(c->list, e->path);
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -132,25 +109,29 @@ static void sort_unique(struct path_list *l)
 /* The kernel entries: files and links of the catalogue, and the index's
  * blob mappings (--dedup index bundles have no file per kernel).
  */
-static int list_entries(const char *bundle, struct path_list *l, struct bp_err *err)
+static int list_entries(const struct bundle_cat *cat, struct path_list *l, struct bp_err *err)
 {
-	struct catalogue c = { .list = l };
+	enum bundle_entry_type type;
+	const void *index;
 	char **more = NULL;
-	size_t n = 0, i;
-	int ret;
+	size_t n = 0, size, i;
+	const char *p;
+	int ret = 0;
 
-	ret = bundle_read(bundle, catalogue_fn, &c, err);
-	if (ret == -ENOMEM)
-		ret = bp_err_set(err, ENOMEM, "%s: out of memory", bundle);
-	if (!ret && c.index)
-		ret = index_json_kernel_paths(c.index, c.index_size, bundle, &more, &n, err);
+	for (i = 0; !ret && i < bundle_cat_count(cat); i++) {
+		p = bundle_cat_path(cat, i, &type);
+		if (type != BUNDLE_ENTRY_DIR && kernel_entry_path(p) && push_path(l, p))
+			ret = bp_err_set(err, ENOMEM, "%s: out of memory", bundle_cat_name(cat));
+	}
+	index = bundle_cat_index(cat, &size);
+	if (!ret && index)
+		ret = index_json_kernel_paths(index, size, bundle_cat_name(cat), &more, &n, err);
 	for (i = 0; i < n; i++) {
 		if (!ret && push_path(l, more[i]))
-			ret = bp_err_set(err, ENOMEM, "%s: out of memory", bundle);
+			ret = bp_err_set(err, ENOMEM, "%s: out of memory", bundle_cat_name(cat));
 		free(more[i]);
 	}
 	free(more);
-	free(c.index);
 	if (!ret)
 		sort_unique(l);
 	return ret;
@@ -209,14 +190,14 @@ static int load_hub_btf(const struct hub_kernel *k, size_t member_cap, struct bt
 	return ret;
 }
 
-static int load_entry_btf(const char *bundle, const char *path, struct btf **out,
+static int load_entry_btf(const struct bundle_cat *cat, const char *path, struct btf **out,
 			  struct bp_err *err)
 {
 	size_t size;
 	void *data;
 	int ret;
 
-	ret = bundle_lookup(bundle, path, &data, &size, err);
+	ret = bundle_cat_get(cat, path, &data, &size, err);
 	if (ret)
 		return ret;
 	ret = source_btf_load_mem(data, size, path, out, err);
@@ -317,7 +298,7 @@ static void verify_entry(const struct verify_run *r, size_t i)
 	} else if (load_hub_btf(k, r->o->member_cap, &p.full, &err) ||
 		   cand_index_build(p.full, &p.full_idx, &err)) {
 		set_state(res, ENTRY_UNCHECKED, &err);
-	} else if (load_entry_btf(r->o->bundle, path, &p.min, &err) ||
+	} else if (load_entry_btf(r->cat, path, &p.min, &err) ||
 		   cand_index_build(p.min, &p.min_idx, &err)) {
 		set_state(res, ENTRY_BAD, &err);
 	} else if (compare_objects(r, k, &p, path, res, &err)) {
@@ -426,11 +407,14 @@ static enum verify_outcome report(const struct verify_run *r)
 
 static int prepare(struct verify_run *r, struct bp_err *err)
 {
+	const struct bundle_src src = { .name = r->o->bundle, .path = r->o->bundle };
 	const struct hub_filter all = { 0 };
 	size_t i;
 	int ret;
 
-	ret = list_entries(r->o->bundle, &r->entries, err);
+	ret = bundle_cat_open(&src, &r->cat, err);
+	if (!ret)
+		ret = list_entries(r->cat, &r->entries, err);
 	if (!ret && !r->entries.cnt)
 		ret = bp_err_set(err, ENOENT, "%s: holds no kernel entries", r->o->bundle);
 	if (!ret)
@@ -470,5 +454,6 @@ enum verify_outcome verify_bundle_run(const struct verify_opts *o)
 	free(r.res);
 	free(r.by_path);
 	hub_list_free(&r.hub);
+	bundle_cat_free(r.cat);
 	return out;
 }
