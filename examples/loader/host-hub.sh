@@ -1,0 +1,26 @@
+#!/bin/sh
+# host-hub.sh HUB [VMLINUX]: a one-kernel BTFHub-style tree of this host's
+# BTF (VMLINUX, default /sys/kernel/btf/vmlinux) at
+# HUB/<ID>/<VERSION_ID>/<arch>/<uname -r>.btf, the key btfpack_host__detect()
+# computes here, so the loader finds it when it ignores the kernel's BTF.
+set -eu
+[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: host-hub.sh HUB [VMLINUX]" >&2; exit 2; }
+hub=$1 vmlinux=${2:-/sys/kernel/btf/vmlinux}
+[ -r "$vmlinux" ] || { echo "host-hub.sh: cannot read $vmlinux" >&2; exit 1; }
+osr=/etc/os-release
+[ -r "$osr" ] || osr=/usr/lib/os-release
+[ -r "$osr" ] || { echo "host-hub.sh: no os-release" >&2; exit 1; }
+# the value of KEY= in os-release, quotes removed
+field() { sed -n "s/^$1=//p" "$osr" | head -n 1 | sed -e 's/^"\(.*\)"$/\1/' -e "s/^'\(.*\)'\$/\1/"; }
+id=$(field ID | tr '[:upper:]' '[:lower:]')
+ver=$(field VERSION_ID)
+case $(uname -m) in
+aarch64 | arm64) arch=arm64 ;;
+x86_64 | amd64) arch=x86_64 ;;
+*) arch=$(uname -m) ;;
+esac
+[ -n "$id" ] && [ -n "$ver" ] || { echo "host-hub.sh: $osr lacks ID or VERSION_ID" >&2; exit 1; }
+dir=$hub/$id/$ver/$arch
+mkdir -p "$dir"
+cp "$vmlinux" "$dir/$(uname -r).btf"
+echo "$id/$ver/$arch/$(uname -r).btf"
