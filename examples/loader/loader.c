@@ -114,6 +114,18 @@ static void put_clean(const char *s, size_t max)
 		putchar(s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?');
 }
 
+/* id/version_id/arch/release, as the bundle's keys spell them. */
+static void put_host(const struct btfpack_host *h)
+{
+	put_clean(h->id, sizeof(h->id));
+	putchar('/');
+	put_clean(h->version_id, sizeof(h->version_id));
+	putchar('/');
+	put_clean(h->arch, sizeof(h->arch));
+	putchar('/');
+	put_clean(h->release, sizeof(h->release));
+}
+
 /* This host's entry of the embedded bundle, as a temp file for libbpf. */
 static int btf_from_bundle(char **path)
 {
@@ -140,8 +152,9 @@ static int btf_from_bundle(char **path)
 	} else {
 		printf("btf: bundle entry ");
 		put_clean(entry, strlen(entry));
-		printf(" (%zu bytes) for %s/%s/%s/%s, via %s\n", size, host.id, host.version_id,
-		       host.arch, host.release, *path);
+		printf(" (%zu bytes) for ", size);
+		put_host(&host);
+		printf(", via %s\n", *path);
 		fflush(stdout);
 	}
 	btfpack_free(entry);
