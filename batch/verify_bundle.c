@@ -73,17 +73,38 @@ static int push_path(struct path_list *l, const char *p)
 	return l->paths[l->cnt] ? (l->cnt++, 0) : -ENOMEM;
 }
 
-/* <distro>/<version>/<arch>/<kernel>.btf: four components, not a blob. */
+#define ARCHIVED_SUFFIX ".tar.xz"
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && !strcmp(s + n - k, suffix);
+}
+
+/* <distro>/<version>/<arch>/<kernel>.btf (or .btf.tar.xz, the btfhub
+ * profile's one archive per kernel): four components, so not a blob.
+ */
 static bool kernel_entry_path(const char *p)
 {
-	size_t n = strlen(p), slashes = 0;
+	size_t slashes = 0;
 	const char *c;
 
-	if (n < 5 || strcmp(p + n - 4, ".btf"))
+	if (!ends_with(p, ".btf") && !ends_with(p, ".btf" ARCHIVED_SUFFIX))
 		return false;
 	for (c = p; *c; c++)
 		slashes += *c == '/';
-	return slashes == 3;
+	return slashes == 3 && strlen(p) > strlen("a/b/c/.btf");
+}
+
+/* The hub input's bundle path for an entry: without the archive suffix. */
+static char *source_key(const char *entry)
+{
+	size_t n = strlen(entry);
+
+	if (ends_with(entry, ARCHIVED_SUFFIX))
+		n -= strlen(ARCHIVED_SUFFIX);
+	return strndup(entry, n);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -190,17 +211,29 @@ static int load_hub_btf(const struct hub_kernel *k, size_t member_cap, struct bt
 	return ret;
 }
 
-static int load_entry_btf(const struct bundle_cat *cat, const char *path, struct btf **out,
-			  struct bp_err *err)
+static int load_entry_btf(const struct bundle_cat *cat, const char *path, size_t member_cap,
+			  struct btf **out, struct bp_err *err)
 {
-	size_t size;
+	struct hub_member m = { 0 };
+	const void *btf_data;
+	size_t size, btf_size;
 	void *data;
 	int ret;
 
 	ret = bundle_cat_get(cat, path, &data, &size, err);
 	if (ret)
 		return ret;
-	ret = source_btf_load_mem(data, size, path, out, err);
+	btf_data = data;
+	btf_size = size;
+	/* the btfpack profile's per-kernel archive holds one .btf */
+	if (ends_with(path, ARCHIVED_SUFFIX)) {
+		ret = hub_member_read(data, size, path, member_cap, &m, err);
+		btf_data = m.data;
+		btf_size = m.size;
+	}
+	if (!ret)
+		ret = source_btf_load_mem(btf_data, btf_size, path, out, err);
+	free(m.data);
 	free(data);
 	return ret;
 }
@@ -279,16 +312,33 @@ static void set_state(struct entry_result *res, enum entry_state s, const struct
 		memcpy(res->reason, err->msg, sizeof(res->reason));
 }
 
+/* The hub input an entry was built from; NULL with err set when none. */
+static const struct hub_kernel *source_of(const struct verify_run *r, const char *entry,
+					  struct bp_err *err)
+{
+	char *key = source_key(entry);
+	const struct hub_kernel *k;
+
+	if (!key) {
+		bp_err_set(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	k = hub_find(r, key);
+	if (!k)
+		bp_err_set(err, ENOENT, "no source in the hub");
+	free(key);
+	return k;
+}
+
 static void verify_entry(const struct verify_run *r, size_t i)
 {
 	const char *path = r->entries.paths[i];
-	const struct hub_kernel *k = hub_find(r, path);
 	struct entry_result *res = &r->res[i];
 	struct bp_err err = { { 0 } };
+	const struct hub_kernel *k = source_of(r, path, &err);
 	struct pair p = { 0 };
 
 	if (!k) {
-		bp_err_set(&err, ENOENT, "no source in the hub");
 		set_state(res, ENTRY_UNCHECKED, &err);
 		return;
 	}
@@ -298,7 +348,7 @@ static void verify_entry(const struct verify_run *r, size_t i)
 	} else if (load_hub_btf(k, r->o->member_cap, &p.full, &err) ||
 		   cand_index_build(p.full, &p.full_idx, &err)) {
 		set_state(res, ENTRY_UNCHECKED, &err);
-	} else if (load_entry_btf(r->cat, path, &p.min, &err) ||
+	} else if (load_entry_btf(r->cat, path, r->o->member_cap, &p.min, &err) ||
 		   cand_index_build(p.min, &p.min_idx, &err)) {
 		set_state(res, ENTRY_BAD, &err);
 	} else if (compare_objects(r, k, &p, path, res, &err)) {
@@ -366,16 +416,22 @@ static void print_entry(const struct verify_run *r, size_t i, size_t counts[4])
 	putchar('\n');
 }
 
+static bool listed(const struct verify_run *r, const char *path)
+{
+	return bsearch(&path, r->entries.paths, r->entries.cnt, sizeof(char *), cmp_str);
+}
+
 /* Hub inputs that have no entry: the build failed them or was filtered. */
 static size_t hub_without_entry(const struct verify_run *r)
 {
+	char archived[4096];
 	size_t i, n = 0;
 
 	for (i = 0; i < r->hub.cnt; i++) {
 		const struct hub_kernel *k = &r->hub.kernels[i];
 
-		if (!k->problem && !bsearch(&k->bundle_path, r->entries.paths, r->entries.cnt,
-					    sizeof(char *), cmp_str))
+		snprintf(archived, sizeof(archived), "%s" ARCHIVED_SUFFIX, k->bundle_path);
+		if (!k->problem && !listed(r, k->bundle_path) && !listed(r, archived))
 			n++;
 	}
 	return n;

@@ -30,9 +30,10 @@ enum verify_outcome {
 };
 
 /* Kernel entries are the bundle's <distro>/<version>/<arch>/<kernel>.btf
- * files and links, and the paths its index.json maps to blobs. Each one's
- * source is the hub input whose bundle path (hub_walk()) is the same. The
- * report goes to stdout in entry order, whatever jobs is.
+ * files and links (also <kernel>.btf.tar.xz, one archive per kernel), and
+ * the paths its index.json maps to blobs. Each one's source is the hub
+ * input whose bundle path (hub_walk()) is the same, archive suffix aside.
+ * The report goes to stdout in entry order, whatever jobs is.
  */
 enum verify_outcome verify_bundle_run(const struct verify_opts *o);
 

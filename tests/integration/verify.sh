@@ -3,7 +3,8 @@
 # relocation against each bundle entry and its hub kernel. Good bundles of
 # every dedup mode verify (exit 0); one member offset moved in one entry's
 # BTF (btfpack-btf-poke) is a mismatch naming kernel, object and relocation
-# (exit 1), through a plain file and through a tar's links; an entry whose
+# (exit 1), through a plain file, a tar's links and a per-kernel
+# .btf.tar.xz (the btfhub layout); an entry whose
 # source is missing from the hub, or unreadable there, is listed (exit 3);
 # an entry that is not BTF is unreadable (exit 1); -j does not change the
 # report.
@@ -75,6 +76,26 @@ run_verify bad-symlink "$WORK/bad-symlink.tar.xz" "$HUB"
 check "poked blob behind links: exit 1 (got $RC)" test "$RC" -eq 1
 check "poked blob behind links: both k1 entries mismatch" \
 	test "$(grep -c '^MISMATCH [ab]/1/x86_64/k1.btf: ' "$WORK/bad-symlink.out" | tr -d ' ')" -ge 2
+
+# one <kernel>.btf.tar.xz per kernel (the btfhub layout), poked inside one
+a=$WORK/archived
+cp -a "$B" "$a"
+rm -f "$a/index.json"
+for f in "$a"/*/*/*/*.btf; do
+	tar -C "$(dirname "$f")" -cJf "$f.tar.xz" "$(basename "$f")" && rm "$f"
+done
+tar -C "$a" -cf "$WORK/archived.tar" .
+run_verify archived "$WORK/archived.tar" "$HUB"
+check "per-kernel .btf.tar.xz entries verify (exit $RC)" test "$RC" -eq 0
+check "per-kernel .btf.tar.xz entries: 3 equal, none without entry" \
+	grep -q '^verify: 3 entries: 3 equal, .* 0 hub kernels have no entry$' "$WORK/archived.out"
+"$POKE" "$B/a/1/x86_64/k2.btf" "$WORK/k2.btf" task_struct mm 8
+tar -C "$WORK" -cJf "$a/a/1/x86_64/k2.btf.tar.xz" k2.btf
+tar -C "$a" -cf "$WORK/archived-bad.tar" .
+run_verify archived-bad "$WORK/archived-bad.tar" "$HUB"
+check "a poked .btf.tar.xz entry: exit 1 (got $RC)" test "$RC" -eq 1
+check "a poked .btf.tar.xz entry: named" \
+	grep -q '^MISMATCH a/1/x86_64/k2.btf.tar.xz: probe_fields.bpf.o: ' "$WORK/archived-bad.out"
 
 # the source of one entry is not in the hub, another's is unreadable
 HUB2=$WORK/hub2
