@@ -10,6 +10,9 @@ enum {
 	EXIT_ERROR = 1,
 	EXIT_USAGE = 2,
 	EXIT_PARTIAL = 3,	/* build: bundle written, some kernels failed */
+	EXIT_NO_ENTRY = 4,	/* lookup: the bundle has no such entry */
+	EXIT_UNREADABLE = 5,	/* lookup: the bundle cannot be read */
+	EXIT_NOT_BUNDLE = 6,	/* lookup: not a btfpack bundle */
 };
 
 /* What a command's argument parser returns to go on and run; any other

@@ -25,8 +25,9 @@ static const struct command commands[] = {
 	{ "build", "-o BUNDLE --obj OBJ HUB",
 	  "minimize a whole BTFHub-style tree into one\n"
 	  "deduplicated, reproducible bundle", cmd_build, cmd_build_usage },
-	{ "lookup", "BUNDLE PATH [OUT]", "extract one kernel's BTF from a bundle", cmd_lookup,
-	  cmd_lookup_usage },
+	{ "lookup", "BUNDLE PATH [OUT] | BUNDLE --host",
+	  "extract one kernel's BTF from a bundle, by path\n"
+	  "or for this host", cmd_lookup, cmd_lookup_usage },
 	{ "ls", "[--json] BUNDLE", "list a bundle's entries, dedup figures and objects", cmd_ls,
 	  cmd_ls_usage },
 };
