@@ -861,16 +861,75 @@ int index_json_describe(const void *json, size_t size, const char *name, char **
 	return ret ? bp_err_set(err, ENOMEM, "%s: out of memory", name) : 0;
 }
 
-/* The paths of the kernels an index.json lists with a blob. */
+/* A growing array of path copies. */
+struct path_list {
+	char **v;
+	size_t cnt, cap;
+};
+
+static int path_list_add(struct path_list *l, const char *p)
+{
+	char **v;
+
+	if (l->cnt == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+
+		v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->cnt] = strdup(skip_dot_slash(p));
+	if (!l->v[l->cnt])
+		return -ENOMEM;
+	l->cnt++;
+	return 0;
+}
+
+/* Format 1: "kernels" rows with a blob. */
+static int kernel_paths_v1(json_t *kernels, struct path_list *l)
+{
+	const char *kp, *b;
+	json_t *k;
+	size_t i;
+
+	json_array_foreach(kernels, i, k) {
+		kp = json_string_value(json_object_get(k, "path"));
+		b = json_string_value(json_object_get(k, "blob"));
+		if (kp && b && *b && path_list_add(l, kp))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Format 2: the keys of "entries", then those of "aliases"; none for the
+ * other profiles, whose entries are all files of their own.
+ */
+static int kernel_paths_v2(json_t *root, struct path_list *l)
+{
+	static const char *const keys[] = { "entries", "aliases" };
+	const char *kp = json_string_value(json_object_get(root, "profile"));
+	json_t *v;
+	size_t i;
+
+	if (kp && strcmp(kp, "native"))
+		return 0;
+	for (i = 0; i < 2; i++)
+		json_object_foreach(json_object_get(root, keys[i]), kp, v)
+			if (path_list_add(l, kp))
+				return -ENOMEM;
+	return 0;
+}
+
 int index_json_kernel_paths(const void *json, size_t size, const char *name, char ***paths,
 			    size_t *cnt, struct bp_err *err)
 {
-	json_t *root, *kernels, *k;
-	const char *kp, *b;
+	struct path_list l = { .v = NULL };
+	json_t *root, *kernels;
 	json_error_t jerr;
-	size_t i, n = 0;
-	char **out;
-	int ret = 0;
+	size_t i;
+	int ret;
 
 	*paths = NULL;
 	*cnt = 0;
@@ -879,36 +938,23 @@ int index_json_kernel_paths(const void *json, size_t size, const char *name, cha
 		return bp_err_set(err, EBADMSG, "%s: index.json line %d: %s", name, jerr.line,
 				  jerr.text);
 	kernels = json_object_get(root, "kernels");
-	if (!json_is_array(kernels)) {
-		ret = bp_err_set(err, EBADMSG, "%s: index.json has no \"kernels\" array", name);
-		goto out;
-	}
-	out = calloc(json_array_size(kernels) + 1, sizeof(*out));
-	if (!out) {
-		ret = bp_err_set(err, ENOMEM, "%s: out of memory", name);
-		goto out;
-	}
-	json_array_foreach(kernels, i, k) {
-		kp = json_string_value(json_object_get(k, "path"));
-		b = json_string_value(json_object_get(k, "blob"));
-		if (!kp || !b || !*b)
-			continue;
-		out[n] = strdup(skip_dot_slash(kp));
-		if (!out[n]) {
-			ret = bp_err_set(err, ENOMEM, "%s: out of memory", name);
-			break;
-		}
-		n++;
-	}
-	if (ret) {
-		for (i = 0; i < n; i++)
-			free(out[i]);
-		free(out);
-		goto out;
-	}
-	*paths = out;
-	*cnt = n;
-out:
+	if (json_is_array(kernels))
+		ret = kernel_paths_v1(kernels, &l);
+	else if (json_is_object(json_object_get(root, "entries")))
+		ret = kernel_paths_v2(root, &l);
+	else
+		ret = -EBADMSG;
 	json_decref(root);
-	return ret;
+	if (!ret) {
+		*paths = l.v;
+		*cnt = l.cnt;
+		return 0;
+	}
+	for (i = 0; i < l.cnt; i++)
+		free(l.v[i]);
+	free(l.v);
+	if (ret == -EBADMSG)
+		return bp_err_set(err, EBADMSG, "%s: index.json has neither \"kernels\" nor "
+				  "\"entries\"", name);
+	return bp_err_set(err, ENOMEM, "%s: out of memory", name);
 }

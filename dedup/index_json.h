@@ -98,7 +98,8 @@ int index_json_find_blob(const void *json, size_t size, const char *name, const 
 int index_json_describe(const void *json, size_t size, const char *name, char ***objects,
 			size_t *obj_cnt, char **dedup, struct bp_err *err);
 
-/* The bundle paths of the kernels index.json lists with a blob (malloc'ed
+/* The bundle paths index.json maps to blobs: format 1's kernels with a
+ * blob, format 2's entries and aliases of the native profile (malloc'ed
  * array of malloc'ed strings, in index order); -EBADMSG when it is not an
  * index.
  */
