@@ -28,5 +28,7 @@ int cmd_lookup(int argc, char **argv);
 void cmd_lookup_usage(FILE *out);
 int cmd_ls(int argc, char **argv);
 void cmd_ls_usage(FILE *out);
+int cmd_embed(int argc, char **argv);
+void cmd_embed_usage(FILE *out);
 
 #endif

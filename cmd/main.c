@@ -30,6 +30,8 @@ static const struct command commands[] = {
 	  "or for this host", cmd_lookup, cmd_lookup_usage },
 	{ "ls", "[--json] BUNDLE", "list a bundle's entries, dedup figures and objects", cmd_ls,
 	  cmd_ls_usage },
+	{ "embed", "BUNDLE -o FILE.c", "a bundle as C source (a byte array and a header)\n"
+	  "for btfpack_bundle__open_mem()", cmd_embed, cmd_embed_usage },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
