@@ -220,6 +220,22 @@ static const struct kent *match_key(const struct kents *ks, const struct bundle_
 	return NULL;
 }
 
+/* The first entry for h's arch and release that the alias table reaches
+ * from <h->id>/<version>.
+ */
+static const struct kent *match_alias(const struct kents *ks, const struct bundle_host *h,
+				      const char *version)
+{
+	size_t i;
+
+	for (i = 0; i < ks->cnt; i++)
+		if (same_kernel(&ks->v[i], h) &&
+		    bundle_alias_reaches(ks->v[i].distro, ks->v[i].version, ks->v[i].arch, h,
+					 version))
+			return &ks->v[i];
+	return NULL;
+}
+
 /* ---- the message when nothing matches ---- */
 
 static bool near_version(const struct kent *k, const struct bundle_host *h,
@@ -296,21 +312,36 @@ static int not_found(const struct bundle_cat *cat, const struct kents *ks,
 
 /* ---- (arch, release) alone ---- */
 
+/* Whether c[0..n) all hold one BTF. Entries that resolve to one file
+ * (links, index rows) are equal unread; the others are read and compared.
+ */
 static int same_bytes(const struct bundle_cat *cat, const struct kent *const *c, size_t n,
 		      bool *same, struct bp_err *err)
 {
-	void *first = NULL, *d;
-	size_t fsize, dsize, i;
-	int ret;
+	void *first = NULL, *d = NULL;
+	size_t fsize = 0, dsize, i, j;
+	char **fin;
+	int ret = 0;
 
 	*same = true;
-	ret = kent_read(cat, c[0], &first, &fsize, err);
-	for (i = 1; !ret && *same && i < n; i++) {
-		ret = kent_read(cat, c[i], &d, &dsize, err);
-		if (!ret)
+	fin = calloc(n, sizeof(*fin));
+	if (!fin)
+		return bp_err_set(err, ENOMEM, "%s: out of memory", bundle_cat_name(cat));
+	for (i = 0; !ret && *same && i < n; i++) {
+		ret = bundle_cat_resolve(cat, c[i]->path, &fin[i], err);
+		for (j = 0; !ret && j < i && strcmp(fin[j], fin[i]); j++)
+			;
+		if (ret || j < i)
+			continue;	/* the same file as an earlier one */
+		ret = kent_read(cat, c[i], i ? &d : &first, i ? &dsize : &fsize, err);
+		if (!ret && i)
 			*same = dsize == fsize && !memcmp(d, first, fsize);
 		free(d);
+		d = NULL;
 	}
+	for (i = 0; i < n; i++)
+		free(fin[i]);
+	free(fin);
 	free(first);
 	return ret;
 }
@@ -374,7 +405,7 @@ static int find_in(const struct bundle_cat *cat, const struct kents *ks,
 {
 	struct bundle_try tries[BUNDLE_TRIES_MAX];
 	const struct kent *k;
-	char why[96];
+	char why[128];
 	size_t n, i, cnt;
 	int ret;
 
@@ -383,6 +414,14 @@ static int find_in(const struct bundle_cat *cat, const struct kents *ks,
 		k = match_key(ks, h, tries[i].version);
 		if (k)
 			return deliver(cat, k, tries[i].rule, data, size, entry, rule, err);
+	}
+	for (i = 0; i < n; i++) {
+		k = match_alias(ks, h, tries[i].version);
+		if (!k)
+			continue;
+		snprintf(why, sizeof(why), "alias table (%.24s/%.24s -> %.24s/%.24s)", h->id,
+			 tries[i].version, k->distro, k->version);
+		return deliver(cat, k, why, data, size, entry, rule, err);
 	}
 	ret = match_kernel(cat, ks, h, &k, &cnt, err);
 	if (ret)

@@ -67,27 +67,34 @@ void bundle_arch_normalize(const char *in, char out[BUNDLE_HOST_FIELD_MAX]);
 /* <root>/sys/kernel/btf/vmlinux can be opened for reading. */
 bool bundle_host_has_kernel_btf(const char *root);
 
-/* ---- bundle_keys.c: the versions a lookup tries, in order ---- */
+/* ---- bundle_keys.c: the keys a lookup tries, in order ---- */
 
-#define BUNDLE_TRIES_MAX 8
+#define BUNDLE_TRIES_MAX 4
 
 struct bundle_try {
 	char version[BUNDLE_HOST_FIELD_MAX];
 	char rule[96];		/* why, for messages and -v: "exact", ... */
 };
 
-/* The versions to try for h's id, best first, without repeats: the
- * version_id as is, its major (8.6 -> 8), the codename <-> number of the
- * table and the version aliases (amzn 2018 <-> 1). Returns the count.
+/* The versions to try as h's, best first, without repeats: VERSION_ID
+ * as is, its major (8.6 -> 8), VERSION_CODENAME. Returns the count (0
+ * without an ID).
  */
 size_t bundle_version_tries(const struct bundle_host *h, struct bundle_try *out);
+
+/* Whether the alias table (dedup/alias_rules.c) takes host key
+ * <h->id>/<host_version>/<h->arch> to entry key <distro>/<version>/<arch>.
+ */
+bool bundle_alias_reaches(const char *distro, const char *version, const char *arch,
+			  const struct bundle_host *h, const char *host_version);
 
 /* ---- bundle_find.c ---- */
 
 /* The BTF cat holds for h, by the rules of docs/lookup.md: an entry
  * <id>/<version>/<arch>/<release>.btf (or .btf.tar.xz, unpacked) for each
- * version of bundle_version_tries(), then (arch, release) alone when only
- * one entry has them or all such entries hold the same bytes. *entry gets
+ * version of bundle_version_tries(), then an entry the alias table
+ * reaches from one of them, then (arch, release) alone when only one
+ * entry has them or all such entries hold the same bytes. *entry gets
  * the bundle path that matched and *rule why (malloc'ed both; either may
  * be NULL). Errors: -ENOENT with the nearest entries named, -EBADMSG for a
  * corrupt bundle, -EIO when it cannot be read, -ENOMEM.

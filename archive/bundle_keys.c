@@ -1,39 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* The lookup side's rule table: which versions a host may be filed under
- * in a bundle besides its VERSION_ID. docs/lookup.md lists the same rows.
+/* The keys a lookup tries for a host: its VERSION_ID, the major of it and
+ * its VERSION_CODENAME as versions of its ID; then the alias table of
+ * dedup/alias_rules.c (shared with the writer's --aliases), which says
+ * whether a host key reaches an entry key (Debian and Ubuntu codenames,
+ * Amazon Linux 1, RHEL/OL minors). docs/lookup.md gives both.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "archive/bundle_host.h"
-
-/* Both spellings of one release of a distro: a (os-release's number) and
- * b (a codename, or the name BTFHub files it under).
- */
-static const struct version_alias {
-	const char *id;
-	const char *a;
-	const char *b;
-	const char *why;
-} aliases[] = {
-	{ "debian", "7", "wheezy", "codename" },
-	{ "debian", "8", "jessie", "codename" },
-	{ "debian", "9", "stretch", "codename" },
-	{ "debian", "10", "buster", "codename" },
-	{ "debian", "11", "bullseye", "codename" },
-	{ "debian", "12", "bookworm", "codename" },
-	{ "debian", "13", "trixie", "codename" },
-	{ "ubuntu", "14.04", "trusty", "codename" },
-	{ "ubuntu", "16.04", "xenial", "codename" },
-	{ "ubuntu", "18.04", "bionic", "codename" },
-	{ "ubuntu", "20.04", "focal", "codename" },
-	{ "ubuntu", "22.04", "jammy", "codename" },
-	{ "ubuntu", "24.04", "noble", "codename" },
-	/* Amazon Linux AMI 2018.03 is BTFHub's amzn/1 */
-	{ "amzn", "2018", "1", "BTFHub's name" },
-};
-
-#define N_ALIASES (sizeof(aliases) / sizeof(aliases[0]))
+#include "dedup/alias_rules.h"
 
 static size_t add(struct bundle_try *out, size_t n, const char *version, const char *rule)
 {
@@ -47,33 +23,6 @@ static size_t add(struct bundle_try *out, size_t n, const char *version, const c
 	strcpy(out[n].version, version);
 	snprintf(out[n].rule, sizeof(out[n].rule), "%s", rule);
 	return n + 1;
-}
-
-/* The other spelling of each version tried so far, from the table. */
-static size_t add_aliases(const char *id, struct bundle_try *out, size_t n)
-{
-	char rule[sizeof(out[0].rule)];
-	size_t i, j, have = n;
-
-	for (i = 0; i < have; i++) {
-		for (j = 0; j < N_ALIASES; j++) {
-			const struct version_alias *a = &aliases[j];
-			const char *v = out[i].version, *other;
-
-			if (strcmp(a->id, id))
-				continue;
-			if (!strcmp(v, a->a))
-				other = a->b;
-			else if (!strcmp(v, a->b))
-				other = a->a;
-			else
-				continue;
-			snprintf(rule, sizeof(rule), "%s %.16s -> %s (%s)", a->id, v, other,
-				 a->why);
-			n = add(out, n, other, rule);
-		}
-	}
-	return n;
 }
 
 size_t bundle_version_tries(const struct bundle_host *h, struct bundle_try *out)
@@ -92,6 +41,17 @@ size_t bundle_version_tries(const struct bundle_host *h, struct bundle_try *out)
 		n = add(out, n, major, rule);
 	}
 	/* Debian testing has a codename and no VERSION_ID */
-	n = add(out, n, h->codename, "VERSION_CODENAME");
-	return add_aliases(h->id, out, n);
+	snprintf(rule, sizeof(rule), "VERSION_CODENAME (%.64s)", h->codename);
+	return add(out, n, h->codename, rule);
+}
+
+bool bundle_alias_reaches(const char *distro, const char *version, const char *arch,
+			  const struct bundle_host *h, const char *host_version)
+{
+	struct alias_key entry, host;
+
+	if (alias_key_set(&entry, distro, version, arch) ||
+	    alias_key_set(&host, h->id, host_version, h->arch))
+		return false;	/* longer than any key the table knows */
+	return alias_key_matches(&entry, &host, 0);
 }

@@ -528,6 +528,13 @@ static int resolve_entry(const struct bundle_cat *lk, const char *want, char **f
 	return ret;
 }
 
+int bundle_cat_resolve(const struct bundle_cat *lk, const char *entry_path, char **final,
+		       struct bp_err *err)
+{
+	*final = NULL;
+	return resolve_entry(lk, ar_skip_dot_slash(entry_path), final, err);
+}
+
 int bundle_cat_get(const struct bundle_cat *lk, const char *entry_path, void **data,
 		   size_t *size, struct bp_err *err)
 {

@@ -68,6 +68,11 @@ const char *bundle_cat_path(const struct bundle_cat *cat, size_t i,
 			    enum bundle_entry_type *type);
 /* index.json's bytes (valid while cat is), or NULL when it has none. */
 const void *bundle_cat_index(const struct bundle_cat *cat, size_t *size);
+/* The regular file entry_path ends at, through links and index.json
+ * (malloc'ed): two entries with the same one hold the same bytes.
+ */
+int bundle_cat_resolve(const struct bundle_cat *cat, const char *entry_path, char **final,
+		       struct bp_err *err);
 /* bundle_lookup() on an open catalogue; cat is only read. */
 int bundle_cat_get(const struct bundle_cat *cat, const char *entry_path, void **data,
 		   size_t *size, struct bp_err *err);

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "archive/bundle_render.h"
 #include "archive/bundle_writer.h"
 #include "batch/build.h"
 #include "batch/mem_budget.h"
@@ -32,13 +33,19 @@ struct driver {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct timespec start;
-	/* filled while writing */
+	/* filled as kernels finish, in input order */
 	struct blob_store *blobs;
-	char **links;		/* per kernel: bundle path it links to, or NULL */
+	size_t *holder;		/* per ok kernel: the kernel that keeps its bytes */
 	size_t ok, failed, bytes_in, bytes_btf, bytes_out;
-	/* the index document, once every kernel is settled */
+	/* the rendering, once every kernel is settled */
+	struct render_entry *entries;
+	size_t *entry_kernel;	/* per entry: its kernel */
+	size_t entry_cnt;
+	struct render_plan plan;
+	/* the index document */
 	struct index_object *ix_objs;
 	struct index_kernel *ix_kernels;
+	struct index_alias *ix_aliases;
 	struct index_doc doc;
 };
 
@@ -146,36 +153,24 @@ static void progress(const struct driver *d, size_t written)
 		fprintf(stderr, "\r\033[K");
 }
 
-static int write_kernel(struct driver *d, struct bundle_writer *w, size_t i,
-			struct bp_err *err)
+/* The first kernel with these bytes keeps them for the renderer; a repeat
+ * drops its copy.
+ */
+static int keep_blob(struct driver *d, size_t i, struct bp_err *err)
 {
-	const struct hub_kernel *k = &d->hub.kernels[i];
 	struct kernel_result *r = &d->results[i];
-	struct dedup_entry e;
-	int ret;
+	const char *first;
 
-	ret = dedup_place(d->blobs, d->o->dedup, &r->blob_hash, k->bundle_path, &e);
-	if (ret)
-		return bp_err_set(err, -ret, "%s: %s", k->bundle_path, strerror(-ret));
-	if (e.new_blob)
+	if (blob_store_add_tag(d->blobs, &r->blob_hash, d->hub.kernels[i].bundle_path, i, &first,
+			       &d->holder[i]))
+		return bp_err_set(err, ENOMEM, "out of memory");
+	if (!first) {
 		d->bytes_out += r->blob_size;
-	switch (e.action) {
-	case DEDUP_ADD_FILE:
-		ret = bundle_add_file(w, e.path, r->blob, r->blob_size, err);
-		break;
-	case DEDUP_ADD_SYMLINK:
-		ret = bundle_add_symlink(w, e.path, e.target, err);
-		break;
-	case DEDUP_ADD_HARDLINK:
-		ret = bundle_add_hardlink(w, e.path, e.target, err);
-		break;
-	case DEDUP_ADD_NOTHING:
-		break;
+		return 0;
 	}
-	if (!ret && e.link && !(d->links[i] = strdup(e.link)))
-		ret = bp_err_set(err, ENOMEM, "out of memory");
-	dedup_entry_clear(&e);
-	return ret;
+	free(r->blob);
+	r->blob = NULL;
+	return 0;
 }
 
 static void fill_index(const struct driver *d, struct index_object *objs,
@@ -209,14 +204,14 @@ static void fill_index(const struct driver *d, struct index_object *objs,
 		x->size = r->blob_size;
 		if (r->source_read)
 			bp_hash_hex(&r->source_hash, x->source_hash);
-		x->link = d->links[i];
 		x->resolved = r->resolved;
 		x->unresolved = r->unresolved;
 		x->rejected = r->rejected;
 		x->coverage = r->ok ? r->coverage : NULL;
 	}
 	doc->btfpack_version = BTFPACK_VERSION;
-	doc->dedup = dedup_mode_name(d->o->dedup);
+	doc->profile = bundle_profile_name(d->o->profile);
+	doc->dedup = d->o->profile == PROFILE_NATIVE ? dedup_mode_name(d->o->dedup) : NULL;
 	doc->objects = objs;
 	doc->obj_cnt = set->cnt;
 	doc->kernels = kernels;
@@ -248,12 +243,80 @@ static int write_report(const struct build_opts *o, const struct index_doc *doc,
  */
 static int make_index(struct driver *d, struct bp_err *err)
 {
+	const struct render_plan *pl = &d->plan;
+	size_t i, n = 0;
+
 	d->ix_objs = calloc(d->o->objs.cnt + 1, sizeof(*d->ix_objs));
 	d->ix_kernels = calloc(d->hub.cnt + 1, sizeof(*d->ix_kernels));
-	if (!d->ix_objs || !d->ix_kernels)
+	d->ix_aliases = calloc(pl->cnt + 1, sizeof(*d->ix_aliases));
+	if (!d->ix_objs || !d->ix_kernels || !d->ix_aliases)
 		return bp_err_set(err, ENOMEM, "out of memory");
 	fill_index(d, d->ix_objs, d->ix_kernels, &d->doc);
+	for (i = 0; i < pl->cnt; i++) {
+		if (!pl->items[i].alias)
+			continue;
+		d->ix_aliases[n].path = pl->items[i].key;
+		d->ix_aliases[n].entry = d->entries[pl->items[i].entry].path;
+		n++;
+	}
+	d->doc.aliases = d->ix_aliases;
+	d->doc.alias_cnt = n;
 	return 0;
+}
+
+/* The renderer's view of the ok kernels, in input order. */
+static int make_entries(struct driver *d, struct bp_err *err)
+{
+	size_t i, n = 0;
+
+	d->entries = calloc(d->hub.cnt + 1, sizeof(*d->entries));
+	d->entry_kernel = calloc(d->hub.cnt + 1, sizeof(*d->entry_kernel));
+	if (!d->entries || !d->entry_kernel)
+		return bp_err_set(err, ENOMEM, "out of memory");
+	for (i = 0; i < d->hub.cnt; i++) {
+		const struct hub_kernel *k = &d->hub.kernels[i];
+		const struct kernel_result *r = &d->results[i];
+		struct render_entry *e = &d->entries[n];
+
+		if (!r->ok)
+			continue;
+		e->path = k->bundle_path;
+		e->distro = k->distro;
+		e->version = k->version;
+		e->arch = k->arch;
+		e->release = k->release;
+		e->hash = r->blob_hash;
+		e->data = d->results[d->holder[i]].blob;
+		e->size = r->blob_size;
+		d->entry_kernel[n++] = i;
+	}
+	d->entry_cnt = n;
+	return 0;
+}
+
+/* Plan the output; a kernel the profile cannot hold fails alone. */
+static int plan_output(struct driver *d, struct bp_err *err)
+{
+	const struct build_opts *o = d->o;
+	struct kernel_result *r;
+	size_t i;
+	int ret;
+
+	ret = make_entries(d, err);
+	if (!ret)
+		ret = render_plan_make(o->profile, o->dedup, o->aliases, o->mtime, d->entries,
+				       d->entry_cnt, &d->plan, err);
+	for (i = 0; !ret && i < d->entry_cnt; i++) {
+		if (!d->plan.errors[i])
+			continue;
+		r = &d->results[d->entry_kernel[i]];
+		r->ok = false;
+		snprintf(r->error, sizeof(r->error), "%s", d->plan.errors[i]);
+		bp_print_error(r->error);
+		d->ok--;
+		d->failed++;
+	}
+	return ret;
 }
 
 static int add_index(struct driver *d, struct bundle_writer *w, struct bp_err *err)
@@ -285,8 +348,7 @@ static void summary(const struct driver *d)
 }
 
 /* Wait for kernel i, then account for it and write it. */
-static int take_kernel(struct driver *d, struct bundle_writer *w, size_t i,
-		       struct bp_err *err)
+static int take_kernel(struct driver *d, size_t i, struct bp_err *err)
 {
 	struct kernel_result *r = &d->results[i];
 	int ret = 0;
@@ -300,20 +362,20 @@ static int take_kernel(struct driver *d, struct bundle_writer *w, size_t i,
 	d->bytes_btf += r->btf_size;
 	if (r->ok) {
 		d->ok++;
-		ret = write_kernel(d, w, i, err);
+		ret = keep_blob(d, i, err);
 	} else {
 		d->failed++;
 		bp_print_error(r->error);
 	}
-	/* the blob is in the bundle now; keep only what the index needs */
-	free(r->blob);
-	r->blob = NULL;
+	/* a kept blob is small next to the kernels in flight: its memory
+	 * leaves the budget
+	 */
 	mem_budget_shrink(&d->budget, &r->mem_held, 0);
 	progress(d, i + 1);
 	return ret;
 }
 
-static int run_workers(struct driver *d, struct bundle_writer *w, struct bp_err *err)
+static int run_workers(struct driver *d, struct bp_err *err)
 {
 	unsigned int n = d->o->jobs, started = 0, t;
 	pthread_t *threads;
@@ -335,7 +397,7 @@ static int run_workers(struct driver *d, struct bundle_writer *w, struct bp_err 
 		return bp_err_set(err, EAGAIN, "cannot start worker threads");
 	}
 	for (i = 0; i < d->hub.cnt && !ret; i++)
-		ret = take_kernel(d, w, i, err);
+		ret = take_kernel(d, i, err);
 	if (ret) {
 		/* stop handing out work, let running kernels finish */
 		pthread_mutex_lock(&d->lock);
@@ -356,13 +418,15 @@ static void driver_free(struct driver *d)
 
 	for (i = 0; d->results && i < d->hub.cnt; i++)
 		kernel_result_clear(&d->results[i]);
-	for (i = 0; d->links && i < d->hub.cnt; i++)
-		free(d->links[i]);
+	render_plan_free(&d->plan);
 	free(d->results);
 	free(d->done);
-	free(d->links);
+	free(d->holder);
+	free(d->entries);
+	free(d->entry_kernel);
 	free(d->ix_objs);
 	free(d->ix_kernels);
+	free(d->ix_aliases);
 	blob_store_free(d->blobs);
 	hub_list_free(&d->hub);
 	pthread_mutex_destroy(&d->lock);
@@ -406,16 +470,16 @@ static int prepare(struct driver *d, struct bp_err *err)
 	n = d->hub.cnt;
 	d->results = calloc(n, sizeof(*d->results));
 	d->done = calloc(n, sizeof(*d->done));
-	d->links = calloc(n, sizeof(*d->links));
+	d->holder = calloc(n, sizeof(*d->holder));
 	d->blobs = blob_store_new();
-	if (!d->results || !d->done || !d->links || !d->blobs || mark_unusable(d)) {
+	if (!d->results || !d->done || !d->holder || !d->blobs || mark_unusable(d)) {
 		bp_err_set(err, ENOMEM, "out of memory");
 		return -1;
 	}
 	return 0;
 }
 
-/* Index, then commit: the bundle is in place or nothing is. */
+/* Items, index, then commit: the bundle is in place or nothing is. */
 static int write_bundle(struct driver *d, struct bundle_writer **w, struct bp_err *err)
 {
 	const struct build_opts *o = d->o;
@@ -424,7 +488,9 @@ static int write_bundle(struct driver *d, struct bundle_writer **w, struct bp_er
 	if (!d->ok || (d->failed && o->strict))
 		return bp_err_set(err, EINVAL, "%s: not written: %s", o->output,
 				  d->ok ? "--strict and some kernels failed" : "no kernel succeeded");
-	ret = add_index(d, *w, err);
+	ret = render_write(*w, &d->plan, d->entries, err);
+	if (!ret && bundle_profile_has_index(o->profile))
+		ret = add_index(d, *w, err);
 	if (ret)
 		return ret;
 	ret = bundle_commit(*w, err);
@@ -443,8 +509,10 @@ enum build_outcome build_run(const struct build_opts *o)
 	pthread_cond_init(&d.cond, NULL);
 	mem_budget_init(&d.budget, o->max_memory);
 	clock_gettime(CLOCK_MONOTONIC, &d.start);
-	if (!prepare(&d, &err) && !bundle_open(o->output, o->format, o->mtime, &w, &err) &&
-	    !run_workers(&d, w, &err) && !make_index(&d, &err) && !write_bundle(&d, &w, &err))
+	if (!prepare(&d, &err) && !bundle_open_flags(o->output, o->format, o->mtime, o->out_flags,
+						     &w, &err) &&
+	    !run_workers(&d, &err) && !plan_output(&d, &err) && !make_index(&d, &err) &&
+	    !write_bundle(&d, &w, &err))
 		code = d.failed ? BUILD_PARTIAL : BUILD_OK;
 	if (w)
 		bundle_abort(w);

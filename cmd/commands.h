@@ -10,6 +10,9 @@ enum {
 	EXIT_ERROR = 1,
 	EXIT_USAGE = 2,
 	EXIT_PARTIAL = 3,	/* build: some kernels failed; verify: some unchecked */
+	EXIT_NO_ENTRY = 4,	/* lookup: the bundle has no such entry */
+	EXIT_UNREADABLE = 5,	/* lookup: the bundle cannot be read */
+	EXIT_NOT_BUNDLE = 6,	/* lookup: not a btfpack bundle */
 };
 
 /* What a command's argument parser returns to go on and run; any other
@@ -25,6 +28,8 @@ int cmd_lookup(int argc, char **argv);
 void cmd_lookup_usage(FILE *out);
 int cmd_ls(int argc, char **argv);
 void cmd_ls_usage(FILE *out);
+int cmd_embed(int argc, char **argv);
+void cmd_embed_usage(FILE *out);
 int cmd_verify(int argc, char **argv);
 void cmd_verify_usage(FILE *out);
 

@@ -25,10 +25,13 @@ static const struct command commands[] = {
 	{ "build", "-o BUNDLE --obj OBJ HUB",
 	  "minimize a whole BTFHub-style tree into one\n"
 	  "deduplicated, reproducible bundle", cmd_build, cmd_build_usage },
-	{ "lookup", "BUNDLE PATH [OUT]", "extract one kernel's BTF from a bundle", cmd_lookup,
-	  cmd_lookup_usage },
+	{ "lookup", "BUNDLE PATH [OUT] | BUNDLE --host",
+	  "extract one kernel's BTF from a bundle, by path\n"
+	  "or for this host", cmd_lookup, cmd_lookup_usage },
 	{ "ls", "[--json] BUNDLE", "list a bundle's entries, dedup figures and objects", cmd_ls,
 	  cmd_ls_usage },
+	{ "embed", "BUNDLE -o FILE.c", "a bundle as C source (a byte array and a header)\n"
+	  "for btfpack_bundle__open_mem()", cmd_embed, cmd_embed_usage },
 	{ "verify", "BUNDLE --hub HUB --obj OBJ",
 	  "re-decide every relocation against each entry\n"
 	  "and its hub kernel; name every difference", cmd_verify, cmd_verify_usage },

@@ -281,8 +281,6 @@ static json_t *index_kernel_json(struct jb *b, const struct index_kernel *k)
 	/* no hash when the input could not be read at all */
 	put(b, j, "source_xxh128",
 	    k->source_hash[0] ? hash_str(b, k->source_hash, ctx, "source_xxh128") : json_null());
-	if (k->link)
-		put(b, j, "link", str(b, k->link, ctx, "link"));
 	put(b, j, "relocations", counts_json(b, k->resolved, k->unresolved, k->rejected));
 	return j;
 }
@@ -361,11 +359,11 @@ static int sbuf_append(const char *buf, size_t size, void *ctx)
 }
 
 /* Dump root (consumed) with a trailing newline into *out. */
-static int finish(struct jb *b, json_t *root, char **out)
+static int finish(struct jb *b, json_t *root, char **out, size_t flags)
 {
 	struct sbuf sb = { 0 };
 
-	if (!b->ret && (json_dump_callback(root, sbuf_append, &sb, DUMP_FLAGS) ||
+	if (!b->ret && (json_dump_callback(root, sbuf_append, &sb, flags) ||
 			sbuf_append("\n", 1, &sb)))
 		jb_oom(b);
 	json_decref(root);
@@ -377,10 +375,77 @@ static int finish(struct jb *b, json_t *root, char **out)
 	return 0;
 }
 
+/* A key of a JSON object: UTF-8, like every string of the document. */
+static void put_key(struct jb *b, json_t *obj, const char *key, json_t *val)
+{
+	if (!b->ret && !utf8_valid(key))
+		b->ret = bp_err_set(b->err, EILSEQ, "%s: %s is not valid UTF-8", b->what, key);
+	put(b, obj, key, val);
+}
+
+/* "entries": path -> {"xxh128", "size"} of every ok kernel. */
+static json_t *entries_json(struct jb *b, const struct index_doc *doc)
+{
+	json_t *j = jobj(b), *e;
+	size_t i;
+
+	for (i = 0; i < doc->kernel_cnt && !b->ret; i++) {
+		const struct index_kernel *k = &doc->kernels[i];
+
+		check_status(b, k);
+		if (!kernel_ok(k))
+			continue;
+		if (!b->ret && !k->path)
+			b->ret = bp_err_set(b->err, EINVAL, "%s: kernel: no path", b->what);
+		e = jobj(b);
+		put(b, e, "xxh128", hash_str(b, k->blob, kernel_ctx(k), "blob"));
+		put(b, e, "size", num(b, k->size));
+		put_key(b, j, b->ret ? "" : k->path, e);
+	}
+	return j;
+}
+
+/* "aliases": alias path -> entry path. */
+static json_t *aliases_json(struct jb *b, const struct index_doc *doc)
+{
+	json_t *j = jobj(b);
+	size_t i;
+
+	for (i = 0; i < doc->alias_cnt && !b->ret; i++) {
+		const struct index_alias *a = &doc->aliases[i];
+
+		if (!a->path) {
+			b->ret = bp_err_set(b->err, EINVAL, "%s: alias: no path", b->what);
+			break;
+		}
+		put_key(b, j, a->path, str(b, a->entry, a->path, "entry"));
+	}
+	return j;
+}
+
+/* "failed": [{"path", "error"}] (an array: failed inputs may share a path). */
+static json_t *failed_json(struct jb *b, const struct index_doc *doc)
+{
+	json_t *j = jarr(b), *f;
+	size_t i;
+
+	for (i = 0; i < doc->kernel_cnt && !b->ret; i++) {
+		const struct index_kernel *k = &doc->kernels[i];
+
+		if (kernel_ok(k))
+			continue;
+		f = jobj(b);
+		put(b, f, "path", str(b, k->path, kernel_ctx(k), "path"));
+		put(b, f, "error", str_lossy(b, k->error, kernel_ctx(k), "error"));
+		append(b, j, f);
+	}
+	return j;
+}
+
 int index_json_render(const struct index_doc *doc, char **out, struct bp_err *err)
 {
 	struct jb b = { .what = "index.json", .err = err };
-	json_t *root, *objects, *kernels;
+	json_t *root, *objects;
 	size_t i;
 
 	*out = NULL;
@@ -390,35 +455,31 @@ int index_json_render(const struct index_doc *doc, char **out, struct bp_err *er
 		b.ret = bp_err_set(err, EINVAL, "index.json: no btfpack version");
 	put(&b, root, "generator",
 	    b.ret ? NULL : json_sprintf("btfpack %s", doc->btfpack_version));
-	put(&b, root, "dedup", str(&b, doc->dedup, "bundle", "dedup mode"));
-
+	put(&b, root, "profile", str(&b, doc->profile ? doc->profile : "native", "bundle",
+				     "profile"));
+	if (doc->dedup)
+		put(&b, root, "dedup", str(&b, doc->dedup, "bundle", "dedup mode"));
+	/* "provenance" (bundle id, object-set digest, version, source hashes)
+	 * goes here, after the header and before the entries
+	 */
 	objects = jarr(&b);
 	for (i = 0; i < doc->obj_cnt && !b.ret; i++)
-		append(&b, objects, index_object_json(&b, &doc->objects[i]));
+		append(&b, objects, str(&b, doc->objects[i].name, "object", "name"));
 	put(&b, root, "objects", objects);
-
-	kernels = jarr(&b);
-	for (i = 0; i < doc->kernel_cnt && !b.ret; i++)
-		append(&b, kernels, index_kernel_json(&b, &doc->kernels[i]));
-	put(&b, root, "kernels", kernels);
-
-	put(&b, root, "summary", summary_json(&b, doc));
-	return finish(&b, root, out);
+	put(&b, root, "entries", entries_json(&b, doc));
+	if (doc->alias_cnt)
+		put(&b, root, "aliases", aliases_json(&b, doc));
+	put(&b, root, "failed", failed_json(&b, doc));
+	return finish(&b, root, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
 static json_t *report_kernel_json(struct jb *b, const struct index_doc *doc,
 				  const struct index_kernel *k)
 {
-	const char *ctx = kernel_ctx(k);
 	json_t *j, *objects;
 	size_t i;
 
-	check_status(b, k);
-	j = jobj(b);
-	put(b, j, "path", str(b, k->path, ctx, "path"));
-	put(b, j, "status", str(b, k->status, ctx, "status"));
-	if (!kernel_ok(k))
-		put(b, j, "error", str_lossy(b, k->error, ctx, "error"));
+	j = index_kernel_json(b, k);
 	/* no coverage: the kernel failed before the engine ran */
 	if (!k->coverage)
 		return j;
@@ -449,13 +510,14 @@ int report_json_render(const struct index_doc *doc, char **out, struct bp_err *e
 	put(&b, root, "format", num(&b, BTFPACK_REPORT_FORMAT));
 	objects = jarr(&b);
 	for (i = 0; i < doc->obj_cnt && !b.ret; i++)
-		append(&b, objects, str(&b, doc->objects[i].name, "object", "name"));
+		append(&b, objects, index_object_json(&b, &doc->objects[i]));
 	put(&b, root, "objects", objects);
 	kernels = jarr(&b);
 	for (i = 0; i < doc->kernel_cnt && !b.ret; i++)
 		append(&b, kernels, report_kernel_json(&b, doc, &doc->kernels[i]));
 	put(&b, root, "kernels", kernels);
-	return finish(&b, root, out);
+	put(&b, root, "summary", summary_json(&b, doc));
+	return finish(&b, root, out, DUMP_FLAGS);
 }
 
 /* The table. */
@@ -658,45 +720,101 @@ static const char *skip_dot_slash(const char *p)
 	return p;
 }
 
+/* The blob of entry want in a format 1 document's "kernels" array. */
+static int find_blob_v1(json_t *kernels, const char *name, const char *want, bool *listed,
+			const char **blob, struct bp_err *err)
+{
+	const char *kp, *e;
+	json_t *k;
+	size_t i;
+
+	json_array_foreach(kernels, i, k) {
+		kp = json_string_value(json_object_get(k, "path"));
+		if (!kp || strcmp(skip_dot_slash(kp), want))
+			continue;
+		*listed = true;
+		*blob = json_string_value(json_object_get(k, "blob"));
+		e = json_string_value(json_object_get(k, "error"));
+		if ((!*blob || !**blob) && e)
+			return bp_err_set(err, ENOENT, "%s: %s has no blob, it failed to build: %s",
+					  name, want, e);
+		return 0;
+	}
+	return 0;
+}
+
+/* The error of want in a format 2 document's "failed" array, or NULL. */
+static const char *failed_error(json_t *root, const char *want)
+{
+	json_t *failed = json_object_get(root, "failed"), *f;
+	const char *p;
+	size_t i;
+
+	json_array_foreach(failed, i, f) {
+		p = json_string_value(json_object_get(f, "path"));
+		if (p && !strcmp(skip_dot_slash(p), want))
+			return json_string_value(json_object_get(f, "error"));
+	}
+	return NULL;
+}
+
+/* Format 2: "entries" by path, else "aliases" to an entry, else "failed". */
+static int find_blob_v2(json_t *root, const char *name, const char *want, bool *listed,
+			const char **blob, struct bp_err *err)
+{
+	json_t *entries = json_object_get(root, "entries"), *e;
+	const char *to, *why;
+
+	if (!json_is_object(entries))
+		return bp_err_set(err, EBADMSG, "%s: index.json has no \"entries\" object", name);
+	e = json_object_get(entries, want);
+	to = json_string_value(json_object_get(json_object_get(root, "aliases"), want));
+	if (!e && to)
+		e = json_object_get(entries, to);
+	if (e) {
+		*listed = true;
+		*blob = json_string_value(json_object_get(e, "xxh128"));
+		return 0;
+	}
+	why = failed_error(root, want);
+	if (!why)
+		return 0;
+	*listed = true;
+	return bp_err_set(err, ENOENT, "%s: %s has no blob, it failed to build: %s", name, want,
+			  why);
+}
+
 int index_json_find_blob(const void *json, size_t size, const char *name, const char *want,
 			 bool *listed, char hex[BP_HASH_HEX_LEN + 1], struct bp_err *err)
 {
-	json_t *root, *kernels, *k;
+	json_t *root, *kernels;
 	struct bp_hash hash;
-	const char *kp, *b;
+	const char *b = NULL;
 	json_error_t jerr;
-	size_t i;
-	int ret = 0;
+	int ret;
 
 	*listed = false;
 	root = json_loadb(json, size, 0, &jerr);
 	if (!root)
 		return bp_err_set(err, EBADMSG, "%s: index.json line %d: %s", name, jerr.line,
 				  jerr.text);
+	want = skip_dot_slash(want);
 	kernels = json_object_get(root, "kernels");
-	if (!json_is_array(kernels)) {
-		ret = bp_err_set(err, EBADMSG, "%s: index.json has no \"kernels\" array", name);
+	if (json_is_array(kernels))
+		ret = find_blob_v1(kernels, name, want, listed, &b, err);
+	else if (json_is_object(root))
+		ret = find_blob_v2(root, name, want, listed, &b, err);
+	else
+		ret = bp_err_set(err, EBADMSG, "%s: index.json is not an object", name);
+	if (ret || !*listed)
 		goto out;
-	}
-	json_array_foreach(kernels, i, k) {
-		kp = json_string_value(json_object_get(k, "path"));
-		if (!kp || strcmp(skip_dot_slash(kp), want))
-			continue;
-		*listed = true;
-		b = json_string_value(json_object_get(k, "blob"));
-		kp = json_string_value(json_object_get(k, "error"));
-		if ((!b || !*b) && kp)
-			ret = bp_err_set(err, ENOENT, "%s: %s has no blob, it failed to build: %s",
-					 name, want, kp);
-		else if (!b || !*b)
-			ret = bp_err_set(err, ENOENT, "%s: %s has no blob in index.json", name, want);
-		else if (bp_hash_parse_hex(b, &hash))
-			ret = bp_err_set(err, EBADMSG, "%s: index.json: bad blob \"%s\" for %s", name,
-					 b, want);
-		else
-			memcpy(hex, b, BP_HASH_HEX_LEN + 1);
-		break;
-	}
+	if (!b || !*b)
+		ret = bp_err_set(err, ENOENT, "%s: %s has no blob in index.json", name, want);
+	else if (bp_hash_parse_hex(b, &hash))
+		ret = bp_err_set(err, EBADMSG, "%s: index.json: bad blob \"%s\" for %s", name, b,
+				 want);
+	else
+		memcpy(hex, b, BP_HASH_HEX_LEN + 1);
 out:
 	json_decref(root);
 	return ret;
@@ -729,7 +847,9 @@ int index_json_describe(const void *json, size_t size, const char *name, char **
 	json_array_foreach(objs, i, o) {
 		if (ret)
 			break;
-		s = json_string_value(json_object_get(o, "name"));
+		/* format 2: names; format 1: {"name", ...} */
+		s = json_is_string(o) ? json_string_value(o) :
+					json_string_value(json_object_get(o, "name"));
 		if (!s)
 			continue;
 		if (!((*objects)[*obj_cnt] = strdup(s)))
@@ -741,16 +861,75 @@ int index_json_describe(const void *json, size_t size, const char *name, char **
 	return ret ? bp_err_set(err, ENOMEM, "%s: out of memory", name) : 0;
 }
 
-/* The paths of the kernels an index.json lists with a blob. */
+/* A growing array of path copies. */
+struct path_list {
+	char **v;
+	size_t cnt, cap;
+};
+
+static int path_list_add(struct path_list *l, const char *p)
+{
+	char **v;
+
+	if (l->cnt == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+
+		v = realloc(l->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->cnt] = strdup(skip_dot_slash(p));
+	if (!l->v[l->cnt])
+		return -ENOMEM;
+	l->cnt++;
+	return 0;
+}
+
+/* Format 1: "kernels" rows with a blob. */
+static int kernel_paths_v1(json_t *kernels, struct path_list *l)
+{
+	const char *kp, *b;
+	json_t *k;
+	size_t i;
+
+	json_array_foreach(kernels, i, k) {
+		kp = json_string_value(json_object_get(k, "path"));
+		b = json_string_value(json_object_get(k, "blob"));
+		if (kp && b && *b && path_list_add(l, kp))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Format 2: the keys of "entries", then those of "aliases"; none for the
+ * other profiles, whose entries are all files of their own.
+ */
+static int kernel_paths_v2(json_t *root, struct path_list *l)
+{
+	static const char *const keys[] = { "entries", "aliases" };
+	const char *kp = json_string_value(json_object_get(root, "profile"));
+	json_t *v;
+	size_t i;
+
+	if (kp && strcmp(kp, "native"))
+		return 0;
+	for (i = 0; i < 2; i++)
+		json_object_foreach(json_object_get(root, keys[i]), kp, v)
+			if (path_list_add(l, kp))
+				return -ENOMEM;
+	return 0;
+}
+
 int index_json_kernel_paths(const void *json, size_t size, const char *name, char ***paths,
 			    size_t *cnt, struct bp_err *err)
 {
-	json_t *root, *kernels, *k;
-	const char *kp, *b;
+	struct path_list l = { .v = NULL };
+	json_t *root, *kernels;
 	json_error_t jerr;
-	size_t i, n = 0;
-	char **out;
-	int ret = 0;
+	size_t i;
+	int ret;
 
 	*paths = NULL;
 	*cnt = 0;
@@ -759,36 +938,23 @@ int index_json_kernel_paths(const void *json, size_t size, const char *name, cha
 		return bp_err_set(err, EBADMSG, "%s: index.json line %d: %s", name, jerr.line,
 				  jerr.text);
 	kernels = json_object_get(root, "kernels");
-	if (!json_is_array(kernels)) {
-		ret = bp_err_set(err, EBADMSG, "%s: index.json has no \"kernels\" array", name);
-		goto out;
-	}
-	out = calloc(json_array_size(kernels) + 1, sizeof(*out));
-	if (!out) {
-		ret = bp_err_set(err, ENOMEM, "%s: out of memory", name);
-		goto out;
-	}
-	json_array_foreach(kernels, i, k) {
-		kp = json_string_value(json_object_get(k, "path"));
-		b = json_string_value(json_object_get(k, "blob"));
-		if (!kp || !b || !*b)
-			continue;
-		out[n] = strdup(skip_dot_slash(kp));
-		if (!out[n]) {
-			ret = bp_err_set(err, ENOMEM, "%s: out of memory", name);
-			break;
-		}
-		n++;
-	}
-	if (ret) {
-		for (i = 0; i < n; i++)
-			free(out[i]);
-		free(out);
-		goto out;
-	}
-	*paths = out;
-	*cnt = n;
-out:
+	if (json_is_array(kernels))
+		ret = kernel_paths_v1(kernels, &l);
+	else if (json_is_object(json_object_get(root, "entries")))
+		ret = kernel_paths_v2(root, &l);
+	else
+		ret = -EBADMSG;
 	json_decref(root);
-	return ret;
+	if (!ret) {
+		*paths = l.v;
+		*cnt = l.cnt;
+		return 0;
+	}
+	for (i = 0; i < l.cnt; i++)
+		free(l.v[i]);
+	free(l.v);
+	if (ret == -EBADMSG)
+		return bp_err_set(err, EBADMSG, "%s: index.json has neither \"kernels\" nor "
+				  "\"entries\"", name);
+	return bp_err_set(err, ENOMEM, "%s: out of memory", name);
 }

@@ -13,8 +13,8 @@
 #include "base/error.h"
 #include "dedup/hash.h"
 
-#define BTFPACK_INDEX_FORMAT 1
-#define BTFPACK_REPORT_FORMAT 1
+#define BTFPACK_INDEX_FORMAT 2
+#define BTFPACK_REPORT_FORMAT 2
 
 struct index_object {
 	const char *name;	/* as given on the command line, or relative to --obj DIR */
@@ -42,30 +42,40 @@ struct index_kernel {
 	char blob[33];		/* xxh128 of the minimized BTF ("" when failed) */
 	size_t size;		/* minimized BTF bytes */
 	char source_hash[33];	/* xxh128 of the input file as stored ("": unread, null) */
-	const char *link;	/* dedup: bundle path it links to, or NULL */
 	size_t resolved;	/* totals over objects */
 	size_t unresolved;
 	size_t rejected;
 	const struct index_coverage *coverage; /* obj_cnt entries, or NULL */
 };
 
+/* --aliases: one more key for an entry's bytes. */
+struct index_alias {
+	const char *path;	/* the alias key */
+	const char *entry;	/* the entry's path */
+};
+
 struct index_doc {
 	const char *btfpack_version;
-	const char *dedup;	/* "symlink", "hardlink", "index", "none" */
+	const char *profile;	/* "native", "bcc", "tree", "btfhub" (NULL: native) */
+	const char *dedup;	/* native: "symlink", "hardlink", "index", "none"; else NULL */
+	const struct index_alias *aliases;
+	size_t alias_cnt;
 	const struct index_object *objects;
 	size_t obj_cnt;
 	const struct index_kernel *kernels;
 	size_t kernel_cnt;
 };
 
-/* Render index.json into a malloc'ed, NUL-terminated string ending in a
+/* Render index.json (compact: what lookup and verification need; the rest
+ * is the report's) into a malloc'ed, NUL-terminated string ending in a
  * newline. Hash fields must be 32 lowercase hex digits and names/paths
  * valid UTF-8 (else -EINVAL/-EILSEQ); bytes of error messages that are not
  * UTF-8 become '?'. On error *out is NULL.
  */
 int index_json_render(const struct index_doc *doc, char **out, struct bp_err *err);
 
-/* The coverage report: JSON (kernel x object counts) or a readable table.
+/* The coverage report: JSON (every kernel's full record and its kernel x
+ * object counts) or a readable table.
  * The table marks objects whose arch differs from the kernel's, and ok
  * kernels without coverage, with "-". Returns 0, -ENOMEM, or -EIO when
  * writing to out failed.
@@ -74,7 +84,7 @@ int report_json_render(const struct index_doc *doc, char **out, struct bp_err *e
 int report_table_write(const struct index_doc *doc, FILE *out);
 
 /* The blob (hash, hex) that index.json document json maps the kernel
- * entry want to. 0 with *listed false when no entry has that path; -ENOENT
+ * entry (or alias) want to; format 1 documents are read too. 0 with *listed false when no entry has that path; -ENOENT
  * when the entry has no blob (the message says why: it failed to build);
  * -EBADMSG for a document that is not an index. name is for messages.
  */
@@ -88,7 +98,8 @@ int index_json_find_blob(const void *json, size_t size, const char *name, const 
 int index_json_describe(const void *json, size_t size, const char *name, char ***objects,
 			size_t *obj_cnt, char **dedup, struct bp_err *err);
 
-/* The bundle paths of the kernels index.json lists with a blob (malloc'ed
+/* The bundle paths index.json maps to blobs: format 1's kernels with a
+ * blob, format 2's entries and aliases of the native profile (malloc'ed
  * array of malloc'ed strings, in index order); -EBADMSG when it is not an
  * index.
  */

@@ -225,6 +225,49 @@ static void test_log_callback(void **state)
 	close_pair(&p);
 }
 
+/* The host-lookup entry points at their edges: errors name the input in
+ * one line, handles come back NULL, host options follow the sz rule
+ * (test_lookup covers the lookups themselves).
+ */
+static void test_host_lookup_edges(void **state)
+{
+	struct btfpack_bundle *b = (void *)1;
+	struct btfpack_err err = { .msg = "" };
+	struct btfpack_host h;
+	unsigned char big[sizeof(struct btfpack_host_opts) + 8] = { 0 };
+	struct btfpack_host_opts *o = (void *)big;
+	char *path = (void *)1;
+	void *buf = (void *)1;
+	size_t size = 1;
+
+	(void)state;
+	assert_int_equal(btfpack_bundle__open_file("/nonexistent/b.tar.xz", &b, &err), -EIO);
+	assert_null(b);
+	assert_one_line_naming(&err, "/nonexistent/b.tar.xz");
+	assert_int_equal(btfpack_bundle__open_mem("junk", 4, "embedded", &b, &err), -EBADMSG);
+	assert_null(b);
+	assert_one_line_naming(&err, "embedded");
+	assert_int_equal(btfpack_bundle__find(NULL, &h, &buf, &size, NULL, &err), -EINVAL);
+	assert_null(buf);
+	assert_int_equal(size, 0);
+	assert_int_equal(btfpack_bundle__find_to_file(NULL, &h, &path, &err), -EINVAL);
+	assert_null(path);
+	btfpack_bundle__free(NULL);
+	btfpack_tmpfile__remove(NULL);
+	/* sz: fields past the caller's are zero; unknown bytes must be zero */
+	o->sz = sizeof(big);
+	o->release = "6.1.0";
+	assert_int_equal(btfpack_host__detect(o, &h, &err), 0);
+	assert_string_equal(h.release, "6.1.0");
+	big[sizeof(big) - 1] = 1;
+	assert_int_equal(btfpack_host__detect(o, &h, &err), -EINVAL);
+	o->sz = 1;
+	assert_int_equal(btfpack_host__detect(o, &h, &err), -EINVAL);
+	assert_int_equal(btfpack_host__detect(NULL, NULL, &err), -EINVAL);
+	/* no /sys under a root that has none */
+	assert_false(btfpack_host__has_kernel_btf("/nonexistent"));
+}
+
 static void test_version(void **state)
 {
 	(void)state;
@@ -239,6 +282,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_not_an_object),
 		cmocka_unit_test(test_opts_sz),
 		cmocka_unit_test(test_log_callback),
+		cmocka_unit_test(test_host_lookup_edges),
 		cmocka_unit_test(test_version),
 	};
 	libbpf_print_fn_t prev;
