@@ -23,6 +23,7 @@
 #include "core/objfile.h"
 #include "core/source_btf.h"
 #include "core/verify.h"
+#include "dedup/alias_rules.h"
 #include "dedup/index_json.h"
 
 enum entry_state {
@@ -46,12 +47,22 @@ struct path_list {
 	size_t cnt, cap;
 };
 
+/* A key of docs/lookup.md's alias table under which --aliases stores a
+ * hub kernel.
+ */
+struct alias_entry {
+	char *path;
+	const struct hub_kernel *k;
+};
+
 struct verify_run {
 	const struct verify_opts *o;
 	struct bundle_cat *cat;		/* read by every worker */
 	struct path_list entries;	/* sorted, unique */
 	struct hub_list hub;
 	const struct hub_kernel **by_path;	/* hub inputs sorted by bundle path */
+	struct alias_entry *aliases;	/* sorted by path */
+	size_t alias_cnt, alias_cap;
 	struct entry_result *res;
 	atomic_size_t next;
 };
@@ -184,6 +195,76 @@ static const struct hub_kernel *hub_find(const struct verify_run *r, const char 
 	return NULL;
 }
 
+static int push_alias(struct verify_run *r, const struct hub_kernel *k,
+		      const struct alias_key *a)
+{
+	struct alias_entry *grown;
+
+	if (r->alias_cnt == r->alias_cap) {
+		size_t cap = r->alias_cap ? r->alias_cap * 2 : 64;
+
+		grown = realloc(r->aliases, cap * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		r->aliases = grown;
+		r->alias_cap = cap;
+	}
+	if (asprintf(&r->aliases[r->alias_cnt].path, "%s/%s/%s/%s.btf", a->distro, a->version,
+		     a->arch, k->release) < 0)
+		return -ENOMEM;
+	r->aliases[r->alias_cnt++].k = k;
+	return 0;
+}
+
+static int cmp_alias(const void *a, const void *b)
+{
+	const struct alias_entry *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	/* of two kernels with one alias, the first in walk order has it */
+	return c ? c : (x->k < y->k ? -1 : x->k > y->k);
+}
+
+/* Every alias key of every hub input, as `btfpack build --aliases` makes
+ * them (tar names included: the bcc profile has those).
+ */
+static int list_aliases(struct verify_run *r, struct bp_err *err)
+{
+	struct alias_key key, out[ALIAS_MAX];
+	size_t i, j, n;
+
+	for (i = 0; i < r->hub.cnt; i++) {
+		const struct hub_kernel *k = &r->hub.kernels[i];
+
+		if (k->problem || alias_key_set(&key, k->distro, k->version, k->arch))
+			continue;
+		n = alias_keys(&key, ALIAS_TAR_NAMES, out);
+		for (j = 0; j < n; j++) {
+			if (push_alias(r, k, &out[j]))
+				return bp_err_set(err, ENOMEM, "verify: out of memory");
+		}
+	}
+	if (r->alias_cnt > 1)
+		qsort(r->aliases, r->alias_cnt, sizeof(*r->aliases), cmp_alias);
+	return 0;
+}
+
+static const struct hub_kernel *alias_find(const struct verify_run *r, const char *path)
+{
+	size_t lo = 0, hi = r->alias_cnt, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(r->aliases[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < r->alias_cnt && !strcmp(r->aliases[lo].path, path))
+		return r->aliases[lo].k;
+	return NULL;
+}
+
 /* The full BTF of a hub input, decompressed in memory as the build does. */
 static int load_hub_btf(const struct hub_kernel *k, size_t member_cap, struct btf **out,
 			struct bp_err *err)
@@ -211,6 +292,47 @@ static int load_hub_btf(const struct hub_kernel *k, size_t member_cap, struct bt
 	return ret;
 }
 
+struct verbatim {
+	const char *want;
+	void *data;
+	size_t size;
+};
+
+static int verbatim_fn(void *ctx, const struct bundle_entry *e)
+{
+	struct verbatim *v = ctx;
+
+	if (e->type != BUNDLE_ENTRY_FILE || strcmp(e->path, v->want))
+		return 0;
+	v->data = malloc(e->size + 1);
+	if (!v->data)
+		return -ENOMEM;
+	memcpy(v->data, e->data, e->size);
+	v->size = e->size;
+	return 1;
+}
+
+/* A tar member whose name has an empty directory ("fedora//x86_64/...",
+ * the bcc profile's alias for an unquoted VERSION_ID) is what bcc reads,
+ * byte for byte; a path walk skips the empty component and misses it.
+ */
+static int read_verbatim(const char *bundle, const char *path, void **data, size_t *size,
+			 struct bp_err *err)
+{
+	struct verbatim v = { .want = path };
+	int ret = bundle_read(bundle, verbatim_fn, &v, err);
+
+	if (ret == 1) {
+		*data = v.data;
+		*size = v.size;
+		return 0;
+	}
+	free(v.data);
+	if (ret == -ENOMEM)
+		return bp_err_set(err, ENOMEM, "%s: out of memory", bundle);
+	return ret ? ret : bp_err_set(err, ENOENT, "%s: no file %s", bundle, path);
+}
+
 static int load_entry_btf(const struct bundle_cat *cat, const char *path, size_t member_cap,
 			  struct btf **out, struct bp_err *err)
 {
@@ -221,6 +343,8 @@ static int load_entry_btf(const struct bundle_cat *cat, const char *path, size_t
 	int ret;
 
 	ret = bundle_cat_get(cat, path, &data, &size, err);
+	if (ret == -ENOENT && strstr(path, "//"))
+		ret = read_verbatim(bundle_cat_name(cat), path, &data, &size, err);
 	if (ret)
 		return ret;
 	btf_data = data;
@@ -323,7 +447,10 @@ static const struct hub_kernel *source_of(const struct verify_run *r, const char
 		bp_err_set(err, ENOMEM, "out of memory");
 		return NULL;
 	}
+	/* a real kernel at a path wins over an alias, as in the build */
 	k = hub_find(r, key);
+	if (!k)
+		k = alias_find(r, key);
 	if (!k)
 		bp_err_set(err, ENOENT, "no source in the hub");
 	free(key);
@@ -475,6 +602,8 @@ static int prepare(struct verify_run *r, struct bp_err *err)
 		ret = bp_err_set(err, ENOENT, "%s: holds no kernel entries", r->o->bundle);
 	if (!ret)
 		ret = hub_walk(r->o->hub, &all, &r->hub, err);
+	if (!ret)
+		ret = list_aliases(r, err);
 	if (ret)
 		return ret;
 	r->by_path = calloc(r->hub.cnt + 1, sizeof(*r->by_path));
@@ -509,6 +638,9 @@ enum verify_outcome verify_bundle_run(const struct verify_opts *o)
 	free(r.entries.paths);
 	free(r.res);
 	free(r.by_path);
+	for (i = 0; i < r.alias_cnt; i++)
+		free(r.aliases[i].path);
+	free(r.aliases);
 	hub_list_free(&r.hub);
 	bundle_cat_free(r.cat);
 	return out;

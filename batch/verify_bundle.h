@@ -32,7 +32,9 @@ enum verify_outcome {
 /* Kernel entries are the bundle's <distro>/<version>/<arch>/<kernel>.btf
  * files and links (also <kernel>.btf.tar.xz, one archive per kernel), and
  * the paths its index.json maps to blobs. Each one's source is the hub
- * input whose bundle path (hub_walk()) is the same, archive suffix aside.
+ * input whose bundle path (hub_walk()) is the same, archive suffix aside,
+ * or else the one that has the entry's key as an alias (--aliases, by the
+ * table of docs/lookup.md).
  * The report goes to stdout in entry order, whatever jobs is.
  */
 enum verify_outcome verify_bundle_run(const struct verify_opts *o);

@@ -7,7 +7,8 @@
 # .btf.tar.xz (the btfhub layout); an entry whose
 # source is missing from the hub, or unreadable there, is listed (exit 3);
 # an entry that is not BTF is unreadable (exit 1); -j does not change the
-# report.
+# report; every profile, and --aliases entries checked against the kernel
+# they alias.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 it_parse_args "$@"
@@ -96,6 +97,35 @@ run_verify archived-bad "$WORK/archived-bad.tar" "$HUB"
 check "a poked .btf.tar.xz entry: exit 1 (got $RC)" test "$RC" -eq 1
 check "a poked .btf.tar.xz entry: named" \
 	grep -q '^MISMATCH a/1/x86_64/k2.btf.tar.xz: probe_fields.bpf.o: ' "$WORK/archived-bad.out"
+
+# every profile, with --aliases: each alias entry is checked against the
+# kernel it aliases (docs/lookup.md's table), fedora//x86_64 (bcc) included
+AH=$WORK/alias-hub
+mkdir -p "$AH/rhel/8/arm64" "$AH/fedora/37/x86_64" "$AH/centos/7/x86_64"
+cp "$KDIR/base.btf" "$AH/rhel/8/arm64/k1.btf"
+cp "$KDIR/retyped.btf" "$AH/fedora/37/x86_64/k2.btf"
+cp "$KDIR/base.btf" "$AH/centos/7/x86_64/k3.btf"
+for spec in native:tar.xz bcc:tar.gz tree:dir btfhub:tar.xz; do
+	profile=${spec%%:*} fmt=${spec#*:}
+	out=$WORK/alias-$profile
+	[ "$fmt" = dir ] || out=$out.$fmt
+	"$BTFPACK" build -q --profile "$profile" --aliases -o "$out" --obj "$OBJ" "$AH" ||
+		die "build --profile $profile --aliases failed"
+	run_verify "alias-$profile" "$out" "$AH"
+	n=$(sed -n 's/^verify: \([0-9]*\) entries: \([0-9]*\) equal.*/\1 \2/p' "$WORK/alias-$profile.out")
+	check "--profile $profile --aliases verifies, every alias checked (exit $RC; entries, equal: $n)" \
+		sh -c "[ $RC -eq 0 ] && [ '${n% *}' -gt 3 ] && [ '${n% *}' = '${n#* }' ]"
+done
+check "the bcc profile's fedora//x86_64 alias is among them" \
+	sh -c "\"$BTFPACK\" verify -v '$WORK/alias-bcc.tar.gz' --hub '$AH' --obj '$OBJ' | grep -q '^EQUAL fedora//x86_64/k2.btf: '"
+t=$WORK/alias-poked
+cp -a "$WORK/alias-tree" "$t"
+"$POKE" "$t/rhel/8/arm64/k1.btf" "$t/k1.btf" task_struct mm 8
+mv "$t/k1.btf" "$t/rhel/8.6/aarch64/k1.btf"
+run_verify alias-poked "$t" "$AH"
+check "a poked alias entry: exit 1 (got $RC), named by its alias path" \
+	sh -c "[ $RC -eq 1 ] && grep -q '^MISMATCH rhel/8.6/aarch64/k1.btf: ' '$WORK/alias-poked.out' &&
+		[ \$(grep -c '^MISMATCH ' '$WORK/alias-poked.out') -eq \$(grep -c '^MISMATCH rhel/8.6/aarch64/k1.btf: ' '$WORK/alias-poked.out') ]"
 
 # the source of one entry is not in the hub, another's is unreadable
 HUB2=$WORK/hub2
