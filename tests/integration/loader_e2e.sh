@@ -26,11 +26,15 @@ VMLINUX=/sys/kernel/btf/vmlinux
 [ -r "$VMLINUX" ] || skip "no $VMLINUX: no running kernel BTF to put in the hub"
 
 # this host's key, computed here independently of the library
+# (ID defaults to "linux"; without VERSION_ID the lookup's codename or
+# (arch, release) rule has to find it)
 osr=/etc/os-release
 [ -r "$osr" ] || osr=/usr/lib/os-release
-field() { sed -n "s/^$1=//p" "$osr" | head -n 1 | tr -d "\"'"; }
+field() { [ -r "$osr" ] && sed -n "s/^$1=//p" "$osr" | head -n 1 | tr -d "\"'"; }
 case $(uname -m) in aarch64) arch=arm64 ;; *) arch=$(uname -m) ;; esac
-KEY=$(field ID)/$(field VERSION_ID)/$arch/$(uname -r).btf
+id=$(field ID || true) ver=$(field VERSION_ID || true)
+[ -n "$ver" ] || ver=$(field VERSION_CODENAME || true)
+KEY=${id:-linux}/${ver:-unknown}/$arch/$(uname -r).btf
 log "this host's key: $KEY"
 
 prefix=$WORK/prefix
