@@ -588,6 +588,34 @@ static enum verify_outcome report(const struct verify_run *r)
 	return counts[ENTRY_UNCHECKED] ? VERIFY_UNCHECKED : VERIFY_EQUAL;
 }
 
+/* Objects the bundle says it was not minimized for: their relocations may
+ * well differ. A warning, the comparison says the rest.
+ */
+static void warn_other_objects(const struct verify_run *r)
+{
+	const struct obj_set *set = &r->o->objs;
+	struct bp_err err;
+	char **names, *dedup;
+	const void *index;
+	size_t size, n, i, j;
+
+	index = bundle_cat_index(r->cat, &size);
+	if (!index || index_json_describe(index, size, r->o->bundle, &names, &n, &dedup, &err))
+		return;
+	for (i = 0; n && i < set->cnt; i++) {
+		for (j = 0; j < n && strcmp(names[j], set->entries[i].name); j++)
+			;
+		if (j == n)
+			bp_print_errorf("verify: warning: %s: its index.json does not list object %s: "
+					"it was not minimized for it", r->o->bundle,
+					set->entries[i].name);
+	}
+	for (j = 0; j < n; j++)
+		free(names[j]);
+	free(names);
+	free(dedup);
+}
+
 static int prepare(struct verify_run *r, struct bp_err *err)
 {
 	const struct bundle_src src = { .name = r->o->bundle, .path = r->o->bundle };
@@ -598,6 +626,8 @@ static int prepare(struct verify_run *r, struct bp_err *err)
 	ret = bundle_cat_open(&src, &r->cat, err);
 	if (!ret)
 		ret = list_entries(r->cat, &r->entries, err);
+	if (!ret)
+		warn_other_objects(r);
 	if (!ret && !r->entries.cnt)
 		ret = bp_err_set(err, ENOENT, "%s: holds no kernel entries", r->o->bundle);
 	if (!ret)

@@ -152,6 +152,15 @@ check "entry that is not BTF: listed" grep -q '^BAD b/1/x86_64/k1.btf: ' "$WORK/
 run_verify bad-missing "$WORK/bad-none" "$HUB2"
 check "mismatch beats unchecked: exit 1 (got $RC)" test "$RC" -eq 1
 
+# an object the bundle was not minimized for: warned about, and it differs
+OTHER=$SYNTH_DIR/probe_types.bpf.o
+run_verify other-obj "$B" "$HUB" --obj "$OTHER"
+check "an object the bundle was not built for: exit 1 (got $RC)" test "$RC" -eq 1
+check "an object the bundle was not built for: warned about" \
+	grep -q "index.json does not list object probe_types.bpf.o" "$WORK/other-obj.err"
+check "an object the bundle was not built for: its relocations are the mismatches" \
+	sh -c "! grep '^MISMATCH ' '$WORK/other-obj.out' | grep -qv ': probe_types.bpf.o: '"
+
 # the bundle or the command line is wrong
 run_verify nobundle "$WORK/no-such" "$HUB"
 check "missing bundle: exit 1 (got $RC)" test "$RC" -eq 1
