@@ -195,6 +195,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* libbpf's print callbacks; the attribute tells clang fmt is a format */
+__attribute__((format(printf, 2, 0)))
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG)
@@ -202,6 +204,7 @@ static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap
 	return vfprintf(stderr, fmt, ap);
 }
 
+__attribute__((format(printf, 2, 0)))
 static int libbpf_log_all(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	(void)level;
