@@ -127,29 +127,42 @@ struct lookup_case {
 };
 
 static const struct lookup_case cases[] = {
-	{ "ubuntu-22.04", "5.15.0-91-generic", "x86_64", "ubuntu/22.04/x86_64/5.15.0-91-generic", NULL },
+	{ "ubuntu-22.04", "5.15.0-91-generic", "x86_64",
+	  "ubuntu/22.04/x86_64/5.15.0-91-generic", NULL },
 	{ "debian-11", "5.10.0-26-amd64", "x86_64", "debian/11/x86_64/5.10.0-26-amd64", NULL },
 	/* codename: VERSION_ID 12, filed under bookworm */
 	{ "debian-12", "6.1.0-13-amd64", "amd64", "debian/bookworm/x86_64/6.1.0-13-amd64", NULL },
-	{ "centos-7", "3.10.0-1160.el7.x86_64", "x86_64", "centos/7/x86_64/3.10.0-1160.el7.x86_64", NULL },
-	{ "centos-8", "4.18.0-348.el8.x86_64", "x86_64", "centos/8/x86_64/4.18.0-348.el8.x86_64", NULL },
+	{ "centos-7", "3.10.0-1160.el7.x86_64", "x86_64",
+	  "centos/7/x86_64/3.10.0-1160.el7.x86_64", NULL },
+	{ "centos-8", "4.18.0-348.el8.x86_64", "x86_64",
+	  "centos/8/x86_64/4.18.0-348.el8.x86_64", NULL },
 	/* minor -> major (RHEL 9's minors are no aliases of the table) */
-	{ "rhel-9.2", "5.14.0-284.11.1.el9_2.x86_64", "x86_64", "rhel/9/x86_64/5.14.0-284.11.1.el9_2.x86_64", NULL },
+	{ "rhel-9.2", "5.14.0-284.11.1.el9_2.x86_64", "x86_64",
+	  "rhel/9/x86_64/5.14.0-284.11.1.el9_2.x86_64", NULL },
 	/* the alias table's RHEL 8 minors, and minor -> major */
-	{ "rhel-8.6", "4.18.0-372.9.1.el8.x86_64", "x86_64", "rhel/8/x86_64/4.18.0-372.9.1.el8.x86_64", NULL },
-	{ "ol-7.9", "3.10.0-1160.el7.x86_64", "x86_64", "ol/7/x86_64/3.10.0-1160.el7.x86_64", NULL },
-	{ "amzn-2", "4.14.326-245.539.amzn2.x86_64", "x86_64", "amzn/2/x86_64/4.14.326-245.539.amzn2.x86_64", NULL },
+	{ "rhel-8.6", "4.18.0-372.9.1.el8.x86_64", "x86_64",
+	  "rhel/8/x86_64/4.18.0-372.9.1.el8.x86_64", NULL },
+	{ "ol-7.9", "3.10.0-1160.el7.x86_64", "x86_64",
+	  "ol/7/x86_64/3.10.0-1160.el7.x86_64", NULL },
+	{ "amzn-2", "4.14.326-245.539.amzn2.x86_64", "x86_64",
+	  "amzn/2/x86_64/4.14.326-245.539.amzn2.x86_64", NULL },
 	/* aarch64 is arm64 */
-	{ "amzn-2", "4.14.326-245.539.amzn2.aarch64", "aarch64", "amzn/2/arm64/4.14.326-245.539.amzn2.aarch64", NULL },
-	{ "amzn-2023", "6.1.61-85.125.amzn2023.x86_64", "x86_64", "amzn/2023/x86_64/6.1.61-85.125.amzn2023.x86_64", NULL },
+	{ "amzn-2", "4.14.326-245.539.amzn2.aarch64", "aarch64",
+	  "amzn/2/arm64/4.14.326-245.539.amzn2.aarch64", NULL },
+	{ "amzn-2023", "6.1.61-85.125.amzn2023.x86_64", "x86_64",
+	  "amzn/2023/x86_64/6.1.61-85.125.amzn2023.x86_64", NULL },
 	/* 2018.03 -> 2018 -> BTFHub's 1 */
-	{ "amzn-2018.03", "4.14.355-196.647.amzn1.x86_64", "x86_64", "amzn/1/x86_64/4.14.355-196.647.amzn1.x86_64", NULL },
+	{ "amzn-2018.03", "4.14.355-196.647.amzn1.x86_64", "x86_64",
+	  "amzn/1/x86_64/4.14.355-196.647.amzn1.x86_64", NULL },
 	/* unquoted VERSION_ID */
-	{ "fedora-37", "6.0.7-301.fc37.x86_64", "x86_64", "fedora/37/x86_64/6.0.7-301.fc37.x86_64", NULL },
-	{ "sles-15.4", "5.14.21-150400.22-default", "x86_64", "sles/15.4/x86_64/5.14.21-150400.22-default", NULL },
+	{ "fedora-37", "6.0.7-301.fc37.x86_64", "x86_64",
+	  "fedora/37/x86_64/6.0.7-301.fc37.x86_64", NULL },
+	{ "sles-15.4", "5.14.21-150400.22-default", "x86_64",
+	  "sles/15.4/x86_64/5.14.21-150400.22-default", NULL },
 	/* no such release: the same distro's entries are named */
 	{ "alpine-3.18", "6.1.55-0-lts", "x86_64", NULL, "alpine/3.17/x86_64/5.15.80-0-lts" },
-	{ "ubuntu-22.04", "5.15.0-92-generic", "x86_64", NULL, "distro/version: ubuntu/22.04/x86_64/5.15.0-91-generic" },
+	{ "ubuntu-22.04", "5.15.0-92-generic", "x86_64",
+	  NULL, "distro/version: ubuntu/22.04/x86_64/5.15.0-91-generic" },
 	/* NixOS without os-release: (arch, release) alone */
 	{ NULL, "6.6.1", "x86_64", "custom/1/x86_64/6.6.1", NULL },
 	/* two entries, the same bytes */
@@ -158,7 +171,8 @@ static const struct lookup_case cases[] = {
 	{ NULL, "3.10.0-1160.el7.x86_64", "x86_64", NULL, "different BTF" },
 	{ NULL, "3.10.0-1160.el7.x86_64", "x86_64", NULL, "ol/7/x86_64/3.10.0-1160.el7.x86_64" },
 	/* right distro and release, wrong arch */
-	{ "centos-7", "3.10.0-1160.el7.x86_64", "aarch64", NULL, "centos/7/x86_64/3.10.0-1160.el7.x86_64" },
+	{ "centos-7", "3.10.0-1160.el7.x86_64", "aarch64",
+	  NULL, "centos/7/x86_64/3.10.0-1160.el7.x86_64" },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
