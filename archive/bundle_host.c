@@ -101,8 +101,6 @@ static void parse_line(const char *p, const char *end, struct bundle_host *h)
 	const char *key;
 	size_t klen;
 
-	if (memchr(p, '\0', (size_t)(end - p)))
-		return;
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	key = p;

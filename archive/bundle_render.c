@@ -158,10 +158,26 @@ static int add_entry_item(struct plan_build *b, const struct render_entry *e, si
 	return 0;
 }
 
+/* bcc computes both bugs' keys; native links are cheap and the lookup
+ * reads them; go:embed drops names with '"' (tree, and btfhub trees that
+ * tracee embeds), and directories cannot have empty names.
+ */
+static unsigned int alias_flags_for(enum bundle_profile p)
+{
+	switch (p) {
+	case PROFILE_BCC:
+		return ALIAS_ALL;
+	case PROFILE_NATIVE:
+		return ALIAS_QUOTED_IDS;
+	default:
+		return 0;
+	}
+}
+
 static int add_alias_items(struct plan_build *b, const struct render_entry *e, size_t i)
 {
 	struct alias_key k, keys[ALIAS_MAX];
-	unsigned int flags = b->plan->profile == PROFILE_BCC ? ALIAS_TAR_NAMES : 0;
+	unsigned int flags = alias_flags_for(b->plan->profile);
 	char *key;
 	size_t j, n;
 	bool fits;

@@ -225,8 +225,8 @@ static int cmp_alias(const void *a, const void *b)
 	return c ? c : (x->k < y->k ? -1 : x->k > y->k);
 }
 
-/* Every alias key of every hub input, as `btfpack build --aliases` makes
- * them (tar names included: the bcc profile has those).
+/* Every alias key of every hub input that `btfpack build --aliases` makes
+ * for some profile (quoted IDs and empty versions included: bcc has them).
  */
 static int list_aliases(struct verify_run *r, struct bp_err *err)
 {
@@ -238,7 +238,7 @@ static int list_aliases(struct verify_run *r, struct bp_err *err)
 
 		if (k->problem || alias_key_set(&key, k->distro, k->version, k->arch))
 			continue;
-		n = alias_keys(&key, ALIAS_TAR_NAMES, out);
+		n = alias_keys(&key, ALIAS_ALL, out);
 		for (j = 0; j < n; j++) {
 			if (push_alias(r, k, &out[j]))
 				return bp_err_set(err, ENOMEM, "verify: out of memory");

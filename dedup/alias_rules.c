@@ -88,12 +88,13 @@ static void spell(struct spellings *sp, const char *s)
 	memcpy(sp->s[sp->cnt++], s, len + 1);
 }
 
-static void distro_spellings(const struct alias_key *k, struct spellings *sp)
+static void distro_spellings(const struct alias_key *k, unsigned int flags,
+			     struct spellings *sp)
 {
 	char buf[ALIAS_FIELD_MAX + 2];
 
 	spell(sp, k->distro);
-	if (in_list(quoted_ids, ARRAY_LEN(quoted_ids), k->distro)) {
+	if ((flags & ALIAS_QUOTED_IDS) && in_list(quoted_ids, ARRAY_LEN(quoted_ids), k->distro)) {
 		snprintf(buf, sizeof(buf), "\"%s\"", k->distro);
 		spell(sp, buf);
 	}
@@ -119,7 +120,7 @@ static void version_spellings(const struct alias_key *k, unsigned int flags,
 		if (!strcmp(renames[i].distro, k->distro) && !strcmp(renames[i].from, k->version))
 			spell(sp, renames[i].to);
 	}
-	if ((flags & ALIAS_TAR_NAMES) &&
+	if ((flags & ALIAS_EMPTY_VERSION) &&
 	    in_list(unquoted_version_ids, ARRAY_LEN(unquoted_version_ids), k->distro))
 		spell(sp, "");
 }
@@ -151,7 +152,7 @@ size_t alias_keys(const struct alias_key *k, unsigned int flags, struct alias_ke
 	struct spellings d = { .cnt = 0 }, v = { .cnt = 0 }, a = { .cnt = 0 };
 	size_t i, j, l, n = 0;
 
-	distro_spellings(k, &d);
+	distro_spellings(k, flags, &d);
 	version_spellings(k, flags, &v);
 	arch_spellings(k, &a);
 	/* index 0 of each is k's own spelling: skip the combination 0,0,0 */

@@ -23,10 +23,15 @@ struct alias_key {
 };
 
 enum alias_flags {
-	/* also keys only a tar member name can hold: an empty version
+	/* quoted IDs ("centos"): bcc keeps the quotes; go:embed silently
+	 * leaves out names holding '"', so trees for it go without
+	 */
+	ALIAS_QUOTED_IDS = 1u << 0,
+	/* keys only a tar member name can hold: an empty version
 	 * ("fedora//x86_64"), which a directory tree cannot have
 	 */
-	ALIAS_TAR_NAMES = 1u << 0,
+	ALIAS_EMPTY_VERSION = 1u << 1,
+	ALIAS_ALL = ALIAS_QUOTED_IDS | ALIAS_EMPTY_VERSION,
 };
 
 /* Fill k; -ENAMETOOLONG when a field does not fit, -EINVAL for NULL. */

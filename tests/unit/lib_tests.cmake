@@ -13,11 +13,15 @@ add_dependencies(test_lib_api synth_fixtures)
 add_test(NAME unit.lib_api COMMAND test_lib_api ${BTFPACK_SYNTH_DIR})
 
 # the host lookup: os-release fixtures, hostile os-release, and
-# btfpack_bundle__find over bundles the btfpack binary builds in every dedup
-# mode and format (and bcc-, tree-, btfhub-shaped ones made with tar)
+# btfpack_bundle__find over bundles the btfpack binary builds: one of each
+# kind here, every profile, dedup mode and format in integration.lookup_matrix
 add_executable(test_lookup test_lookup.c)
 target_link_libraries(test_lookup PRIVATE btfpack_shared PkgConfig::CMOCKA)
 add_dependencies(test_lookup synth_fixtures btfpack)
 add_test(NAME unit.lookup
          COMMAND test_lookup $<TARGET_FILE:btfpack> ${BTFPACK_SYNTH_DIR}
                  ${CMAKE_SOURCE_DIR}/tests/fixtures/os-release)
+add_test(NAME integration.lookup_matrix
+         COMMAND test_lookup $<TARGET_FILE:btfpack> ${BTFPACK_SYNTH_DIR}
+                 ${CMAKE_SOURCE_DIR}/tests/fixtures/os-release --all)
+set_tests_properties(integration.lookup_matrix PROPERTIES LABELS integration TIMEOUT 900)

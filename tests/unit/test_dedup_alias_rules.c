@@ -36,9 +36,9 @@ static void test_no_rule_no_alias(void **state)
 	size_t n;
 
 	(void)state;
-	aliases_text("ubuntu", "20.04", "x86_64", ALIAS_TAR_NAMES, buf, sizeof(buf), &n);
+	aliases_text("ubuntu", "20.04", "x86_64", ALIAS_ALL, buf, sizeof(buf), &n);
 	assert_int_equal(n, 0);
-	aliases_text("android", "12-5.10", "x86_64", ALIAS_TAR_NAMES, buf, sizeof(buf), &n);
+	aliases_text("android", "12-5.10", "x86_64", ALIAS_ALL, buf, sizeof(buf), &n);
 	assert_int_equal(n, 0);
 }
 
@@ -59,8 +59,11 @@ static void test_quoted_id(void **state)
 	size_t n;
 
 	(void)state;
-	aliases_text("centos", "7", "x86_64", 0, buf, sizeof(buf), &n);
+	aliases_text("centos", "7", "x86_64", ALIAS_QUOTED_IDS, buf, sizeof(buf), &n);
 	assert_string_equal(buf, "\"centos\"/7/x86_64\n");
+	/* for go:embed trees: no quotes */
+	aliases_text("centos", "7", "x86_64", 0, buf, sizeof(buf), &n);
+	assert_int_equal(n, 0);
 	aliases_text("ubuntu", "18.04", "x86_64", 0, buf, sizeof(buf), &n);
 	assert_int_equal(n, 0);
 }
@@ -71,18 +74,18 @@ static void test_minor_versions(void **state)
 	size_t n;
 
 	(void)state;
-	aliases_text("rhel", "8", "x86_64", 0, buf, sizeof(buf), &n);
+	aliases_text("rhel", "8", "x86_64", ALIAS_QUOTED_IDS, buf, sizeof(buf), &n);
 	/* 8.0..8.10 unquoted, then "rhel" with 8 and 8.0..8.10 */
 	assert_int_equal(n, 11 + 12);
 	assert_non_null(strstr(buf, "rhel/8.6/x86_64\n"));
 	assert_non_null(strstr(buf, "\"rhel\"/8.6/x86_64\n"));
 	assert_non_null(strstr(buf, "\"rhel\"/8/x86_64\n"));
 	assert_null(strstr(buf, "rhel/8.11/"));
-	aliases_text("ol", "7", "arm64", 0, buf, sizeof(buf), &n);
+	aliases_text("ol", "7", "arm64", ALIAS_QUOTED_IDS, buf, sizeof(buf), &n);
 	assert_non_null(strstr(buf, "\"ol\"/7.9/aarch64\n"));
 	assert_int_equal(n, 2 * 11 * 2 - 1);
 	/* CentOS reports the bare major: no minor rule */
-	aliases_text("centos", "8", "x86_64", 0, buf, sizeof(buf), &n);
+	aliases_text("centos", "8", "x86_64", ALIAS_QUOTED_IDS, buf, sizeof(buf), &n);
 	assert_int_equal(n, 1);
 }
 
@@ -98,10 +101,10 @@ static void test_renames(void **state)
 	assert_string_equal(buf, "debian/10/x86_64\n");
 	aliases_text("ubuntu", "focal", "x86_64", 0, buf, sizeof(buf), &n);
 	assert_string_equal(buf, "ubuntu/20.04/x86_64\n");
-	aliases_text("amzn", "1", "x86_64", 0, buf, sizeof(buf), &n);
+	aliases_text("amzn", "1", "x86_64", ALIAS_QUOTED_IDS, buf, sizeof(buf), &n);
 	assert_string_equal(buf, "amzn/2018/x86_64\namzn/2018.03/x86_64\n"
 				 "\"amzn\"/1/x86_64\n\"amzn\"/2018/x86_64\n\"amzn\"/2018.03/x86_64\n");
-	aliases_text("amzn", "2", "x86_64", 0, buf, sizeof(buf), &n);
+	aliases_text("amzn", "2", "x86_64", ALIAS_QUOTED_IDS, buf, sizeof(buf), &n);
 	assert_string_equal(buf, "\"amzn\"/2/x86_64\n");
 }
 
@@ -113,7 +116,7 @@ static void test_empty_version_only_in_tar_names(void **state)
 	(void)state;
 	aliases_text("fedora", "34", "x86_64", 0, buf, sizeof(buf), &n);
 	assert_int_equal(n, 0);
-	aliases_text("fedora", "34", "x86_64", ALIAS_TAR_NAMES, buf, sizeof(buf), &n);
+	aliases_text("fedora", "34", "x86_64", ALIAS_ALL, buf, sizeof(buf), &n);
 	assert_string_equal(buf, "fedora//x86_64\n");
 }
 
@@ -124,7 +127,8 @@ static void test_matches(void **state)
 	(void)state;
 	assert_int_equal(alias_key_set(&e, "rhel", "8", "arm64"), 0);
 	assert_int_equal(alias_key_set(&h, "\"rhel\"", "8.6", "aarch64"), 0);
-	assert_true(alias_key_matches(&e, &h, 0));
+	assert_true(alias_key_matches(&e, &h, ALIAS_ALL));
+	assert_false(alias_key_matches(&e, &h, 0));
 	assert_int_equal(alias_key_set(&h, "rhel", "8", "arm64"), 0);
 	assert_true(alias_key_matches(&e, &h, 0));
 	assert_int_equal(alias_key_set(&h, "rhel", "7.9", "arm64"), 0);
@@ -147,7 +151,7 @@ static void test_long_fields(void **state)
 	memset(big, '7', ALIAS_FIELD_MAX - 1);
 	big[ALIAS_FIELD_MAX - 1] = '\0';
 	assert_int_equal(alias_key_set(&k, "sles", big, "x86_64"), 0);
-	assert_int_equal(alias_keys(&k, ALIAS_TAR_NAMES, out), 1);
+	assert_int_equal(alias_keys(&k, ALIAS_ALL, out), 1);
 }
 
 int main(void)
