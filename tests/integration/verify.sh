@@ -66,6 +66,16 @@ check "poked entry: no other entry named" sh -c "! grep -q '^MISMATCH [^a]' '$o'
 run_verify bad-none-j1 "$WORK/bad-none" "$HUB" -j 1
 check "-j1 and -j2 print the same report" cmp -s "$o" "$WORK/bad-none-j1.out"
 
+# two members moved: every differing relocation is reported, not the first
+cp -a "$WORK/bad-none" "$WORK/bad-two"
+"$POKE" "$WORK/bad-none/a/1/x86_64/k2.btf" "$WORK/bad-two/a/1/x86_64/k2.btf" task_struct signal 8 ||
+	die "btf-poke failed"
+run_verify bad-two "$WORK/bad-two" "$HUB"
+n=$(grep -c '^MISMATCH a/1/x86_64/k2.btf: ' "$WORK/bad-two.out" || true)
+check "two poked members: exit 1 (got $RC), $n mismatch lines" test "$RC" -eq 1 -a "$n" -ge 2
+check "two poked members: one names mm's access, one signal's" \
+	test "$(grep '^MISMATCH ' "$WORK/bad-two.out" | sed "s/.* '\([0-9:]*\)': .*/\1/" | sort -u | wc -l)" -ge 2
+
 # through a tar's symlinks: the shared blob is poked, both kernels show it
 x=$WORK/x-symlink
 mkdir -p "$x"
