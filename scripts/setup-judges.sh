@@ -9,7 +9,8 @@
 #                                         else /var/cache/btfpack/judges)
 #
 # Leaves PREFIX/root (the unpacked packages: usr/lib/x86_64-linux-gnu/libbpf.a,
-# usr/include/bpf, usr/share/gocode/src/...) and PREFIX/stamp. Safe to run
+# usr/include/bpf, usr/share/gocode/src/...), PREFIX/versions ("PACKAGE
+# VERSION" lines, read by tests/judge/CMakeLists.txt) and PREFIX/stamp. Safe to run
 # again: does nothing when the stamp matches. Needs a Debian mirror (apt);
 # exits 1 with the reason when trixie cannot be fetched.
 set -euo pipefail
@@ -23,7 +24,7 @@ pkgs=(
 	golang-github-cilium-ebpf-dev
 	golang-golang-x-sys-dev golang-golang-x-exp-dev
 )
-stamp="trixie ${pkgs[*]}"
+stamp="trixie ${pkgs[*]} (versions)"
 
 if [ -f "$prefix/stamp" ] && [ "$(cat "$prefix/stamp")" = "$stamp" ]; then
 	exit 0
@@ -61,8 +62,11 @@ if ! (cd "$prefix/debs" && apt-get "${aptopts[@]}" download "${pkgs[@]}") > "$ap
 	sed 's/^/    /' "$apt/download.log" >&2
 	exit 1
 fi
+: > "$prefix/versions.new"
 for d in "$prefix"/debs/*.deb; do
 	dpkg -x "$d" "$prefix/root"
+	dpkg-deb --showformat='${Package} ${Version}\n' -W "$d" >> "$prefix/versions.new"
 done
+mv "$prefix/versions.new" "$prefix/versions"
 printf '%s\n' "$stamp" > "$prefix/stamp"
 echo "setup-judges: $(ls "$prefix/debs" | tr '\n' ' ')-> $prefix/root"
