@@ -12,7 +12,8 @@
 # take its exact size from the header: the section header table ends the
 # object (clang and bpftool put it last), which the script checks against
 # every section's end. Writes DIR/objs/<tool>.bpf.o (<tool>-N.bpf.o when a
-# binary holds several), checked with readelf; prints how many.
+# binary holds several), checked with readelf; prints how many. Does nothing
+# when DIR/objs already holds the objects of the downloaded package.
 set -euo pipefail
 
 dir=${1:-${BTFPACK_LIBBPF_TOOLS_DIR:-/var/cache/btfpack/libbpf-tools}}
@@ -30,6 +31,10 @@ if [ -z "$deb" ]; then
 		exit 1
 	}
 	deb=$(find "$dir" -maxdepth 1 -name 'libbpf-tools_*.deb' | sort | tail -n 1)
+fi
+if [ "$(cat "$dir/objs/.from" 2>/dev/null)" = "$(basename "$deb")" ]; then
+	echo "fetch-libbpf-tools-objs: $(find "$dir/objs" -name '*.bpf.o' | wc -l) BPF objects already in $dir/objs"
+	exit 0
 fi
 rm -rf "$dir/root" "$dir/objs.new"
 mkdir -p "$dir/root" "$dir/objs.new"
@@ -86,7 +91,8 @@ while IFS= read -r -d '' bin; do
 	[ "$k" -gt 0 ] && nbin=$((nbin + 1))
 done < <(find "$dir/root" -type f -perm -u+x -print0 | sort -z)
 
-rm -rf "$dir/objs"
+basename "$deb" > "$dir/objs.new/.from"
+rm -rf "$dir/objs" "$dir/root"
 mv "$dir/objs.new" "$dir/objs"
 echo "fetch-libbpf-tools-objs: $n BPF objects from $nbin binaries of $(basename "$deb") -> $dir/objs"
 [ "$n" -gt 0 ] || { echo "fetch-libbpf-tools-objs: no BPF object found" >&2; exit 1; }
