@@ -7,7 +7,8 @@
 # figures (pairs compared, refused by reason, differing pairs and decision
 # lines) and the wall time; the differing pairs' diffs and coverage.txt stay
 # in JUDGES_OUT (default <build>/judges-out). The same run as
-# tests/integration/judges.sh with --sample=0 (all corpus kernels).
+# tests/integration/judges.sh with --sample=0 (all corpus kernels);
+# JUDGES_SAMPLE=N takes N kernels of each corpus instead.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -27,7 +28,7 @@ tools=${BTFPACK_LIBBPF_TOOLS_DIR:-/var/cache/btfpack/libbpf-tools/objs}
 
 t0=$(date +%s)
 rc=0
-bash "$REPO/tests/integration/judges.sh" --sample=0 "--keep=$OUT" "--judges=$judges" \
+bash "$REPO/tests/integration/judges.sh" "--sample=${JUDGES_SAMPLE:-0}" "--keep=$OUT" "--judges=$judges" \
 	"--libbpf-tools=$tools" "--corpus-x86=$REPO/../shared/corpus/btfhub-x86" \
 	"--btfpack=$BTFPACK" "--bpf-obj-dir=$OBJ_DIR" "--synth-dir=$BUILD/tests/fixtures" \
 	"--corpus=$CORPUS" > "$OUT.log" 2>&1 || rc=$?

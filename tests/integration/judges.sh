@@ -22,7 +22,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 JUDGE_LIST=${BTFPACK_JUDGES:-} TOOLS_DIR=${BTFPACK_LIBBPF_TOOLS_DIR:-}
-CORPUS_X86=${BTFPACK_CORPUS_X86:-} SAMPLE=2 KEEP=""
+CORPUS_X86=${BTFPACK_CORPUS_X86:-} SAMPLE=1 KEEP=""
 rest=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -79,9 +79,14 @@ else
 	log "libbpf-tools objects not fetched ('${TOOLS_DIR:-<unset>}'): scripts/fetch-libbpf-tools-objs.sh"
 fi
 
+# test objects by name, libbpf-tools ones as libbpf-tools/NAME (both
+# have a bindsnoop)
 obj_args=()
 for o in ${OBJECTS[@]+"${OBJECTS[@]}"}; do
-	obj_args+=(--obj "$o")
+	case $o in
+	"$TOOLS_DIR"/*) obj_args+=(--obj "libbpf-tools/$(basename "$o" .bpf.o)=$o") ;;
+	*) obj_args+=(--obj "$o") ;;
+	esac
 done
 compare() { bash "$COMPARE" run --btfpack "$BTFPACK" --out "$OUT" --per-object "${judge_args[@]}" "$@"; }
 
@@ -150,7 +155,7 @@ rc=0
 bash "$COMPARE" summary "$OUT" | sed 's/^/    /' || rc=$? # pipefail: summary's status
 if [ -d "$OUT/diffs" ]; then
 	log "differences (first lines of each; all under diffs/):"
-	find "$OUT/diffs" -type f | sort | while IFS= read -r f; do
+	find "$OUT/diffs" -type f \( -name '*.diff' -o -name '*.values' \) | sort | while IFS= read -r f; do
 		warn "  ${f#"$OUT"/diffs/}:"
 		grep '^[-+][^-+]' "$f" | head -n 6 | sed 's/^/      /' >&2
 	done

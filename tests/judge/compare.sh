@@ -4,7 +4,7 @@
 #
 #   compare.sh run --btfpack B --out DIR --judge J [--judge J...]
 #                  [--group NAME] [--per-object] [--jobs N]
-#                  --kernel LABEL=SRC [...] --obj OBJ [...]
+#                  --kernel LABEL=SRC [...] --obj [LABEL=]OBJ [...]
 #   compare.sh summary DIR
 #
 # run: per kernel, `btfpack min SRC MIN OBJ...` (all objects at once, as a
@@ -17,7 +17,8 @@
 # the full BTF or the object (counted apart, by reason), and the differing
 # pairs and decision lines; exit 1 if any pair the judge accepts differs, a
 # judge or btfpack failed, or a loader that refuses the full BTF resolves a
-# relocation on the minimized BTF to another value than libbpf does.
+# relocation on the minimized BTF to another value than libbpf does (unless
+# KNOWN_RULES explains it), or a judge decided nothing at all.
 #
 # A judge is btfpack-judge (libbpf) or btfpack-judge-cilium; its --version
 # names its loader. Where a loader refuses the full BTF, the loader's values
@@ -41,7 +42,8 @@ loader_of() {
 	printf '%s\n' "$v"
 }
 
-# libbpf_values OUT: "PROG INSN VALUE" per relocation libbpf patched
+# libbpf_values OUT: "PROG INSN VALUE" per relocation libbpf patched or
+# poisoned
 libbpf_values() {
 	sed -nE \
 		-e "s/^prog '([^']*)': relo #[0-9]+: patched insn #([0-9]+) \([^)]*\) [a-z0-9]+ [0-9]+ -> ([0-9a-z]+)$/\1 \2 \3/p" \
@@ -49,26 +51,56 @@ libbpf_values() {
 		"$1" | sort -u
 }
 
-# cilium_values OUT: the same for what cilium resolved
+# cilium_values OUT: "PROG#INSN KIND VALUE" for what cilium resolved
 cilium_values() {
 	sed -nE \
-		-e "s/^prog '([^']*)': relo #[0-9]+: insn #([0-9]+) .*: ok [0-9]+ -> ([0-9a-z]+)(;.*)?$/\1 \2 \3/p" \
-		-e "s/^prog '([^']*)': relo #[0-9]+: insn #([0-9]+) .*: poisoned$/\1 \2 poisoned/p" \
+		-e "s/^prog '([^']*)': relo #[0-9]+: insn #([0-9]+) <([a-z0-9_]+)> .*: ok [0-9]+ -> ([0-9a-z]+)(;.*)?$/\1#\2 \3 \4/p" \
+		-e "s/^prog '([^']*)': relo #[0-9]+: insn #([0-9]+) <([a-z0-9_]+)> .*: poisoned$/\1#\2 \3 poisoned/p" \
 		"$1" | sort -u
 }
 
-# check_values LOADER_OUT REF_OUT MISMATCH_FILE: prints "EQ NE NA"
+# Where a loader's own rule gives another value than libbpf's whatever BTF
+# it reads, so no minimizer can make them equal: "LOADER KIND why".
+KNOWN_RULES=(
+	"cilium 0.9.1|signed|cilium 0.9.1 takes FIELD_SIGNED from the relocation's root type, not the field: 0 for every struct member (0.11 reads the field)"
+)
+
+# known_rule LOADER KIND: the reason, if KNOWN_RULES has one
+known_rule() {
+	local r
+	for r in "${KNOWN_RULES[@]}"; do
+		[ "${r%%|*}" = "$1" ] || continue
+		r=${r#*|}
+		[ "${r%%|*}" = "$2" ] || continue
+		printf '%s\n' "${r#*|}"
+		return 0
+	done
+	return 1
+}
+
+# check_values LOADER LOADER_OUT REF_OUT MISMATCH_FILE: prints "EQ NE NA KN":
+# values equal to libbpf's, differing, not compared (no libbpf value at that
+# program and instruction), differing by a known loader rule (KNOWN_RULES;
+# listed in MISMATCH_FILE.known)
 check_values() {
-	local eq ne na
-	join -j1 <(cilium_values "$1" | awk '{print $1 "#" $2, $3}' | sort -k1,1) \
-		<(libbpf_values "$2" | awk '{print $1 "#" $2, $3}' | sort -k1,1) > "$3.joined" || true
-	eq=$(awk '$2 == $3' "$3.joined" | wc -l)
-	awk '$2 != $3 {print $1 ": loader " $2 ", libbpf " $3}' "$3.joined" > "$3"
-	ne=$(wc -l < "$3")
-	na=$(($(cilium_values "$1" | wc -l) - eq - ne))
-	rm -f "$3.joined"
-	[ "$ne" -gt 0 ] || rm -f "$3"
-	printf '%s %s %s\n' "$eq" "$ne" "$na"
+	local loader=$1 eq=0 ne=0 na=0 kn=0 key kind val ref why
+	: > "$4"
+	: > "$4.known"
+	while read -r key kind val ref; do
+		if [ -z "$ref" ]; then
+			na=$((na + 1))
+		elif [ "$val" = "$ref" ]; then
+			eq=$((eq + 1))
+		elif why=$(known_rule "$loader" "$kind"); then
+			kn=$((kn + 1))
+			printf '%s <%s>: loader %s, libbpf %s: %s\n' "$key" "$kind" "$val" "$ref" "$why" >> "$4.known"
+		else
+			ne=$((ne + 1))
+			printf '%s <%s>: loader %s, libbpf %s\n' "$key" "$kind" "$val" "$ref" >> "$4"
+		fi
+	done < <(join -a1 -j1 <(cilium_values "$2" | sort -k1,1) \
+		<(libbpf_values "$3" | awk '{print $1 "#" $2, $3}' | sort -k1,1))
+	printf '%s %s %s %s\n' "$eq" "$ne" "$na" "$kn"
 }
 
 # refusal OUT WHAT: the reason after "refuses the WHAT: ", or nothing
@@ -79,7 +111,7 @@ refusal() {
 # ---- run -----------------------------------------------------------------
 
 BTFPACK="" OUT="" GROUP=default PER_OBJECT=0 JOBS=2
-JUDGES=() LOADERS=() KLABELS=() KSRCS=() OBJS=()
+JUDGES=() LOADERS=() KLABELS=() KSRCS=() OBJS=() OLABELS=()
 
 parse_run() {
 	local kv
@@ -99,7 +131,16 @@ parse_run() {
 			KSRCS+=("${kv#*=}")
 			shift 2
 			;;
-		--obj) OBJS+=("$2"); shift 2 ;;
+		--obj)
+			if [[ $2 == *=* ]]; then
+				OLABELS+=("${2%%=*}")
+				OBJS+=("${2#*=}")
+			else
+				OLABELS+=("$(basename "${2%.o}" .bpf)")
+				OBJS+=("$2")
+			fi
+			shift 2
+			;;
 		*) die "unknown option '$1'" ;;
 		esac
 	done
@@ -136,9 +177,10 @@ minimize() {
 	fi
 }
 
-# record LOADER LABEL OBJ STATUS REASON NDIFF NRELO EQ NE NA, and coverage
+# record LOADER LABEL OBJ STATUS REASON NDIFF NRELO EQ NE NA KNOWN: one
+# line of results.tsv (after the group)
 record() {
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$GROUP" "$@" >> "$OUT/results.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$GROUP" "$@" >> "$OUT/results.tsv"
 }
 
 coverage() { printf '%s %s %s: %s\n' "$1" "$2" "$3" "$4" >> "$OUT/coverage.txt"; }
@@ -147,8 +189,7 @@ coverage() { printf '%s %s %s: %s\n' "$1" "$2" "$3" "$4" >> "$OUT/coverage.txt";
 judge_pair() {
 	local j=$1 i=$2 kdir=$3 label=$4 ref=$5
 	local loader=${LOADERS[$j]} obj full min rc_f rc_m reason nrelo ndiff eq ne na note
-	obj=$(basename "${OBJS[$i]}" .o)
-	obj=${obj%.bpf}
+	obj=${OLABELS[$i]}
 	full=$kdir/$j.$i.full
 	min=$kdir/$j.$i.min
 	rc_f=$(cat "$full.rc") rc_m=$(cat "$min.rc")
@@ -156,20 +197,15 @@ judge_pair() {
 		printf '%s: FAIL: %s on %s %s exited %s (full) / %s (min):\n' "$me" "$loader" \
 			"$label" "$obj" "$rc_f" "$rc_m" >&2
 		cat "$full.err" "$min.err" | head -n 5 | sed 's/^/    /' >&2
-		record "$loader" "$label" "$obj" error "exit $rc_f/$rc_m" 0 0 0 0 0
+		record "$loader" "$label" "$obj" error "exit $rc_f/$rc_m" 0 0 0 0 0 0
 		coverage "$label" "$obj" "$loader" "judge error (exit $rc_f/$rc_m)"
 		return
 	fi
 	nrelo=$(grep -c "^prog '[^']*': relo #" "$full" || true)
 	ndiff=$(diff "$full" "$min" | grep -c '^[<>]' || true)
-	if [ "$ndiff" -gt 0 ]; then
-		mkdir -p "$OUT/diffs/$loader/$label"
-		diff -u --label "$loader full $label" --label "$loader btfpack-min $label" \
-			"$full" "$min" > "$OUT/diffs/$loader/$label/$obj.diff" || true
-	fi
 	reason=$(refusal "$full" "object")
 	if [ -n "$reason" ]; then
-		record "$loader" "$label" "$obj" refused-object "$reason" "$ndiff" 0 0 0 0
+		record "$loader" "$label" "$obj" refused-object "$reason" "$ndiff" 0 0 0 0 0
 		coverage "$label" "$obj" "$loader" "$loader refuses the object: $reason"
 		return
 	fi
@@ -179,33 +215,35 @@ judge_pair() {
 	if [ -n "$reason" ]; then
 		note="$loader refuses the full BTF: $reason"
 		if [ -n "$(refusal "$min" "target BTF")" ]; then
-			record "$loader" "$label" "$obj" refused-both "$reason" 0 0 0 0 0
+			record "$loader" "$label" "$obj" refused-both "$reason" 0 0 0 0 0 0
 			coverage "$label" "$obj" "$loader" "$note; the minimized BTF too"
 			return
 		fi
-		read -r eq ne na < <(check_values "$min" "$kdir/$ref.$i.full" \
+		read -r eq ne na kn < <(check_values "$loader" "$min" "$kdir/$ref.$i.full" \
 			"$kdir/values.$j.$i")
-		if [ "$ne" -gt 0 ]; then
-			mkdir -p "$OUT/diffs/$loader/$label"
-			cp "$kdir/values.$j.$i" "$OUT/diffs/$loader/$label/$obj.values"
-		fi
+		mkdir -p "$(dirname "$OUT/diffs/$loader/$label/$obj")"
+		[ "$ne" -eq 0 ] || cp "$kdir/values.$j.$i" "$OUT/diffs/$loader/$label/$obj.values"
+		[ "$kn" -eq 0 ] || cp "$kdir/values.$j.$i.known" "$OUT/diffs/$loader/$label/$obj.known"
 		record "$loader" "$label" "$obj" refused-full "$reason" 0 \
-			"$(grep -c "^prog '[^']*': relo #" "$min" || true)" "$eq" "$ne" "$na"
-		coverage "$label" "$obj" "$loader" "$note; on the minimized BTF $eq values equal ${LOADERS[$ref]}'s, $ne differ, $na not compared"
+			"$(grep -c "^prog '[^']*': relo #" "$min" || true)" "$eq" "$ne" "$na" "$kn"
+		coverage "$label" "$obj" "$loader" "$note; on the minimized BTF $eq values equal ${LOADERS[$ref]}'s, $ne differ, $kn differ by the loader's own rule, $na not compared"
 		return
 	fi
 	if grep -q '^load: failed before CO-RE' "$full"; then
-		record "$loader" "$label" "$obj" vacuous "$(tail -n 1 "$full")" "$ndiff" "$nrelo" 0 0 0
+		record "$loader" "$label" "$obj" vacuous "$(tail -n 1 "$full")" "$ndiff" "$nrelo" 0 0 0 0
 		coverage "$label" "$obj" "$loader" "libbpf failed before CO-RE on the full BTF ($ndiff lines differ)"
 		return
 	fi
 	if [ "$ndiff" -gt 0 ]; then
+		mkdir -p "$(dirname "$OUT/diffs/$loader/$label/$obj")"
+		diff -u --label "$loader full $label" --label "$loader btfpack-min $label" \
+			"$full" "$min" > "$OUT/diffs/$loader/$label/$obj.diff" || true
 		printf '%s: DIFF: %s %s %s: %s decision lines differ (%s)\n' "$me" "$loader" \
 			"$label" "$obj" "$ndiff" "$OUT/diffs/$loader/$label/$obj.diff" >&2
-		record "$loader" "$label" "$obj" differ "" "$ndiff" "$nrelo" 0 0 0
+		record "$loader" "$label" "$obj" differ "" "$ndiff" "$nrelo" 0 0 0 0
 		coverage "$label" "$obj" "$loader" "DIFFERS: $ndiff of $nrelo relocation lines"
 	else
-		record "$loader" "$label" "$obj" same "" 0 "$nrelo" 0 0 0
+		record "$loader" "$label" "$obj" same "" 0 "$nrelo" 0 0 0 0
 		coverage "$label" "$obj" "$loader" "same ($nrelo relocation lines)"
 	fi
 }
@@ -217,7 +255,7 @@ run_kernel() {
 	mkdir -p "$kdir"
 	if ! minimize "$label" "$src" "$kdir"; then
 		for j in "${!JUDGES[@]}"; do
-			record "${LOADERS[$j]}" "$label" "*" minfail "btfpack min failed" 0 0 0 0 0
+			record "${LOADERS[$j]}" "$label" "*" minfail "btfpack min failed" 0 0 0 0 0 0
 		done
 		return
 	fi
@@ -268,7 +306,7 @@ cmd_summary() {
 		} else if (st == "refused-full" || st == "refused-both") {
 			rf[l]++; rfr[l SUBSEP $6]++
 			if (st == "refused-both") rb[l]++
-			veq[l] += $9; vne[l] += $10; vna[l] += $11
+			veq[l] += $9; vne[l] += $10; vna[l] += $11; vkn[l] += $12
 		} else if (st == "refused-object") {
 			ro[l]++; ror[l SUBSEP $6]++
 		} else {
@@ -281,8 +319,8 @@ cmd_summary() {
 			printf "judge %s: %d pairs compared (%d relocation lines), %d differ (%d decision lines), %d failed before CO-RE\n",
 				l, cmp[l], relo[l], dp[l], dl[l], vac[l]
 			if (rf[l]) {
-				printf "  refuses the full BTF: %d pairs (%d refuse the minimized BTF too); where it accepts the minimized BTF, %d values equal libbpf'"'"'s, %d differ, %d not compared\n",
-					rf[l], rb[l], veq[l], vne[l], vna[l]
+				printf "  refuses the full BTF: %d pairs (%d refuse the minimized BTF too); where it accepts the minimized BTF, %d values equal libbpf'"'"'s, %d differ, %d differ by the loader'"'"'s own rule, %d not compared\n",
+					rf[l], rb[l], veq[l], vne[l], vkn[l], vna[l]
 				for (k in rfr) { split(k, a, SUBSEP); if (a[1] == l) printf "    %d x %s\n", rfr[k], a[2] }
 			}
 			if (ro[l]) {
@@ -291,6 +329,10 @@ cmd_summary() {
 			}
 			if (bad[l]) printf "  %d pairs not judged (judge or btfpack min failed)\n", bad[l]
 			if (dp[l] || vne[l] || bad[l]) fail = 1
+			if (!relo[l] && !veq[l]) {
+				printf "  decided no relocation at all: the comparison is vacuous\n"
+				fail = 1
+			}
 		}
 		exit fail
 	}' "$dir/results.tsv" | sort_summary
