@@ -143,8 +143,8 @@ corpus_group() {
 	done
 	n_groups=$((n_groups + 1))
 }
-corpus_group android "$CORPUS"
 corpus_group x86 "$CORPUS_X86"
+corpus_group android "$CORPUS"
 
 [ "$n_groups" -gt 0 ] || skip "no kernel BTF available (no synthetic kernels, no $VMLINUX, no corpus)"
 
