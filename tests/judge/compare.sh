@@ -196,7 +196,7 @@ coverage() { printf '%s %s %s: %s\n' "$1" "$2" "$3" "$4" >> "$OUT/coverage.txt";
 # judge_pair J I KDIR LABEL REFIDX
 judge_pair() {
 	local j=$1 i=$2 kdir=$3 label=$4 ref=$5
-	local loader=${LOADERS[$j]} obj full min rc_f rc_m reason nrelo ndiff eq ne na note
+	local loader=${LOADERS[$j]} obj full min rc_f rc_m reason nrelo ndiff eq ne na kn note
 	obj=${OLABELS[$i]}
 	full=$kdir/$j.$i.full
 	min=$kdir/$j.$i.min
@@ -225,6 +225,12 @@ judge_pair() {
 		if [ -n "$(refusal "$min" "target BTF")" ]; then
 			record "$loader" "$label" "$obj" refused-both "$reason" 0 0 0 0 0 0
 			coverage "$label" "$obj" "$loader" "$note; the minimized BTF too"
+			return
+		fi
+		if [ "$ref" -lt 0 ]; then
+			record "$loader" "$label" "$obj" refused-full "$reason" 0 0 0 0 \
+				"$(cilium_values "$min" | wc -l)" 0
+			coverage "$label" "$obj" "$loader" "$note; no libbpf judge to check its values on the minimized BTF"
 			return
 		fi
 		read -r eq ne na kn < <(check_values "$loader" "$min" "$kdir/$ref.$i.full" \
