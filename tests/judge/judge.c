@@ -3,7 +3,7 @@
  * object against one target BTF, in a normalized, deterministic form.
  *
  *   btfpack-judge [--load-report] [--raw] OBJ BTF
- *   btfpack-judge --check-bpf
+ *   btfpack-judge --check-bpf | --version
  *
  * The object is opened with bpf_object_open_opts.btf_custom_path = BTF and
  * loaded; libbpf's debug log is captured through libbpf_set_print() and the
@@ -21,6 +21,9 @@
  *     "id" (non-zero) or "0";
  *   - the two values of an ambiguity warning are printed in sorted order.
  *
+ * The first line names the loader: "judge: libbpf 1.5.0 (v1.5)", the package
+ * version the judge was built against and the runtime's own version string
+ * (the same judge.c is built against libbpf 1.1 and 1.5).
  * The last line is the load outcome: "load: ok", "load: failed (ENAME)" or
  * "load: failed before CO-RE (ENAME)" when the object has CO-RE
  * relocations but libbpf failed before it got to them (maps, BTF, ...).
@@ -50,6 +53,11 @@
 #include <bpf/libbpf.h>
 
 #define EXIT_SKIP 77
+
+/* "libbpf 1.1.2": set by tests/judge/CMakeLists.txt from the .pc file */
+#ifndef JUDGE_LOADER
+#error "JUDGE_LOADER must name the libbpf package version built against"
+#endif
 
 /* ---- growable list of owned strings ---------------------------------- */
 
@@ -618,14 +626,20 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: btfpack-judge [--load-report] [--raw] OBJ BTF\n"
-		"       btfpack-judge --check-bpf\n"
+		"       btfpack-judge --check-bpf | --version\n"
 		"  Load OBJ with libbpf using BTF for CO-RE relocation and print\n"
 		"  libbpf's CO-RE decisions, normalized, then the load outcome.\n"
 		"  --load-report  also load each program alone and print\n"
 		"                 'prog NAME: loaded|rejected'\n"
 		"  --raw          copy libbpf's unfiltered log to stderr\n"
 		"  --check-bpf    only check that the bpf() syscall is usable\n"
+		"  --version      print the loader and its version\n"
 		"exit: 0 ran, 77 bpf() unavailable, 1 error\n");
+}
+
+static void print_loader(const char *pfx)
+{
+	printf("%s" JUDGE_LOADER " (%s)\n", pfx, libbpf_version_string());
 }
 
 /* ---- main ------------------------------------------------------------- */
@@ -647,6 +661,9 @@ int main(int argc, char **argv)
 			check_only = true;
 		} else if (strcmp(argv[i], "--raw") == 0) {
 			J.raw = true;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			print_loader("btfpack-judge: ");
+			return fflush(stdout) == 0 ? 0 : 1;
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return 0;
@@ -705,6 +722,7 @@ int main(int argc, char **argv)
 	J.quiet = true;
 	bpf_object__close(obj);
 
+	print_loader("judge: ");
 	for (size_t k = 0; k < J.out.n; k++)
 		printf("%s\n", J.out.v[k]);
 	if (!err)
