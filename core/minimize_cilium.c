@@ -168,26 +168,37 @@ static void find_enumval(struct keep_set *ks, const struct core_spec *local, con
 	}
 }
 
-/* (local, target) pairs a deep match already walked: pointers make cycles. */
+/* (local, target) pairs a deep match already walked, as cilium's visited
+ * set: pointers make cycles. Open addressing, at most half full.
+ */
+#define DEEP_SLOTS 8192
+#define DEEP_MAX (DEEP_SLOTS / 2)
+
 struct deep_walk {
 	struct keep_set *ks;
 	const struct btf *lbtf;
 	const struct btf *tbtf;
-	__u64 seen[256];
+	__u64 seen[DEEP_SLOTS];	/* 0 empty, else (lid << 32 | tid) + 1 */
 	int seen_cnt;
+	bool capped;		/* stopped at DEEP_MAX pairs */
 };
 
 static bool deep_seen(struct deep_walk *w, __u32 lid, __u32 tid)
 {
-	__u64 key = (__u64)lid << 32 | tid;
-	int i;
+	__u64 key = ((__u64)lid << 32 | tid) + 1;
+	__u32 i = (__u32)((key * 0x9e3779b97f4a7c15ULL) >> 51) & (DEEP_SLOTS - 1);
 
-	for (i = 0; i < w->seen_cnt; i++)
+	while (w->seen[i]) {
 		if (w->seen[i] == key)
 			return true;
-	if (w->seen_cnt == (int)(sizeof(w->seen) / sizeof(w->seen[0])))
-		return true;	/* enough: keep_whole() would be the next step */
-	w->seen[w->seen_cnt++] = key;
+		i = (i + 1) & (DEEP_SLOTS - 1);
+	}
+	if (w->seen_cnt == DEEP_MAX) {
+		w->capped = true;
+		return true;
+	}
+	w->seen[i] = key;
+	w->seen_cnt++;
 	return false;
 }
 
@@ -285,8 +296,8 @@ static void mark_candidate(struct minimizer *m, const struct relo_event *ev, __u
 	enum core_kind kind = (enum core_kind)ev->rec->kind;
 	struct deep_walk *w;
 
-	/* kind and name (and a FUNC's prototype, by the closure) decide the
-	 * many candidates whose kind cilium then rejects
+	/* kind and name are all cilium reads of a candidate whose kind it
+	 * then rejects (a FUNC keeps its prototype through the closure)
 	 */
 	keep_root(m->ks, tid);
 	keep_chain(m->ks, tid);
@@ -297,11 +308,16 @@ static void mark_candidate(struct minimizer *m, const struct relo_event *ev, __u
 	} else if (kind == CORE_TYPE_MATCHES) {
 		w = calloc(1, sizeof(*w));
 		if (!w) {
-			keep_whole(m->ks, tid);	/* exact, and no memory needed to say so */
+			keep_whole(m->ks, tid);	/* exact; it reports running out too */
 			return;
 		}
-		*w = (struct deep_walk){ .ks = m->ks, .lbtf = ev->local->btf, .tbtf = m->src };
+		w->ks = m->ks;
+		w->lbtf = ev->local->btf;
+		w->tbtf = m->src;
 		deep_match(w, ev->local->root_type_id, tid, 0);
+		/* past the cap the walk is not followed: keep what it could read */
+		if (w->capped)
+			keep_whole(m->ks, tid);
 		free(w);
 	} else {
 		types_compat(m->ks, ev->local, m->src, tid);
