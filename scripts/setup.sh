@@ -27,3 +27,5 @@ fi
 # the loaders Debian 12 lacks (libbpf 1.5.0, cilium/ebpf 0.11.0), unpacked
 # from trixie into a private prefix for tests/judge
 $sudo bash "$(dirname "$0")/setup-judges.sh"
+# the BPF objects of Debian's libbpf-tools, for tests/integration/judges.sh
+$sudo bash "$(dirname "$0")/fetch-libbpf-tools-objs.sh"

@@ -79,6 +79,7 @@ func unexported(v reflect.Value, name string) reflect.Value {
 var (
 	reUnknownKind = regexp.MustCompile(`unknown kind: Unknown \((\d+)\)`)
 	reTypeID      = regexp.MustCompile(`type id \d+`)
+	reFile        = regexp.MustCompile(`^file .*?: `)
 	// BTF kinds newer than some cilium versions can read
 	newKinds = map[int]string{17: "DECL_TAG", 18: "TYPE_TAG", 19: "ENUM64"}
 )
@@ -86,9 +87,9 @@ var (
 // refusal shortens why cilium cannot read a BTF to what is the same for a
 // full and a minimized BTF: "unknown kind ENUM64" for a kind it cannot
 // parse (the id of the first such type is not), else the error with type
-// ids dropped.
+// ids and the file name dropped.
 func refusal(err error) string {
-	msg := err.Error()
+	msg := reFile.ReplaceAllString(err.Error(), "")
 	if m := reUnknownKind.FindStringSubmatch(msg); m != nil {
 		k, _ := strconv.Atoi(m[1])
 		if name, ok := newKinds[k]; ok {
