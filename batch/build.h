@@ -31,6 +31,7 @@ struct build_opts {
 	bool strict;
 	bool verify;
 	bool quiet;
+	unsigned int loaders;	/* enum min_loader bits */
 	const char *report;	/* NULL, "-" (table on stdout) or a JSON path */
 	struct hub_filter filter;
 	struct obj_set objs;

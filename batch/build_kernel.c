@@ -72,7 +72,7 @@ static int minimize_kernel(const struct build_opts *o, const struct hub_kernel *
 	n = obj_set_select(&o->objs, k->arch, w->objs, w->obj_idx);
 	ret = cand_index_build(w->btf, &w->idx, err);
 	if (!ret)
-		ret = minimize_run(w->btf, w->idx, w->objs, n, w->stats, NULL, NULL, o->verify,
+		ret = minimize_run(w->btf, w->idx, w->objs, n, w->stats, NULL, NULL, o->verify, o->loaders,
 				   &w->min, err);
 	if (ret)
 		return ret;

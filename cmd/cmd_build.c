@@ -15,6 +15,7 @@
 #include "cmd/commands.h"
 #include "batch/mem_budget.h"
 #include "core/core_init.h"
+#include "core/minimize.h"
 #include "base/text.h"
 
 void cmd_build_usage(FILE *out)
@@ -62,6 +63,8 @@ void cmd_build_usage(FILE *out)
 		"  -j, --jobs N             worker threads (default: online CPUs)\n"
 		"  --no-verify              do not re-decide every relocation against each\n"
 		"                           minimized BTF (on by default; --verify is accepted)\n"
+		"  --loader L               whose CO-RE rules the BTF must serve: libbpf (1.1\n"
+		"                           to 1.5), cilium (cilium/ebpf) or all (default)\n"
 		"  --strict                 any failed kernel fails the run (no bundle)\n"
 		"  -q, --quiet              no progress line or summary\n"
 		"  -h, --help               show this help\n"
@@ -87,6 +90,7 @@ enum {
 	OPT_FOLLOW_SYMLINKS,
 	OPT_PROFILE,
 	OPT_ALIASES,
+	OPT_LOADER,
 };
 
 struct pending_obj {
@@ -221,6 +225,7 @@ static const struct option build_longopts[] = {
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS },
 	{ "profile", required_argument, NULL, OPT_PROFILE },
 	{ "aliases", no_argument, NULL, OPT_ALIASES },
+	{ "loader", required_argument, NULL, OPT_LOADER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -266,6 +271,10 @@ static int parse_value(int c, const char *arg, struct build_opts *o, struct pars
 	case OPT_MAX_MEMORY:
 		if (parse_size(arg, &o->max_memory))
 			return usage_error("--max-memory wants a size like 2G, got '%s'", arg);
+		break;
+	case OPT_LOADER:
+		if (min_loader_parse(arg, &o->loaders))
+			return usage_error("--loader wants libbpf, cilium or all, got '%s'", arg);
 		break;
 	default:
 		cmd_build_usage(stderr);
@@ -443,6 +452,7 @@ int cmd_build(int argc, char **argv)
 		.member_cap = HUB_MEMBER_DEFAULT_CAP,
 		/* costs ~1 % of a build (bench/verify.sh): on unless asked */
 		.verify = true,
+		.loaders = MIN_LOADER_ALL,
 	};
 	struct parse_state ps = { 0 };
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -23,6 +23,7 @@
 struct min_opts {
 	bool verbose;
 	bool no_verify;
+	unsigned int loaders;	/* enum min_loader bits */
 	const char *src;
 	const char *out;
 	char **objs;
@@ -37,21 +38,24 @@ struct trace_ctx {
 void cmd_min_usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: btfpack min [-v] [--no-verify] SRC OUT OBJ [OBJ...]\n"
+		"Usage: btfpack min [-v] [--no-verify] [--loader L] SRC OUT OBJ [OBJ...]\n"
 		"\n"
 		"Write to OUT the part of kernel BTF SRC (raw BTF or an ELF file with .BTF)\n"
 		"that the CO-RE relocations of the BPF objects OBJ... need, so that libbpf\n"
-		"decides every relocation against OUT exactly as against SRC.\n"
+		"(and, by default, cilium/ebpf) decides every relocation against OUT exactly\n"
+		"as against SRC.\n"
 		"\n"
 		"  -v, --verbose  trace every relocation decision on stderr\n"
 		"  --no-verify    do not re-decide every relocation against OUT before\n"
 		"                 writing it (on by default; --verify is accepted)\n"
+		"  --loader L     whose CO-RE rules OUT must serve: libbpf (1.1 to 1.5),\n"
+		"                 cilium (cilium/ebpf) or all (default)\n"
 		"  -h, --help     show this help\n"
 		"\n"
 		"Exit status: 0 success, 1 error (OUT is not written), 2 usage error.\n");
 }
 
-enum { OPT_VERIFY = 256, OPT_NO_VERIFY };
+enum { OPT_VERIFY = 256, OPT_NO_VERIFY, OPT_LOADER };
 
 static int parse_args(int argc, char **argv, struct min_opts *o)
 {
@@ -59,6 +63,7 @@ static int parse_args(int argc, char **argv, struct min_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+		{ "loader", required_argument, NULL, OPT_LOADER },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -75,6 +80,14 @@ static int parse_args(int argc, char **argv, struct min_opts *o)
 			break;
 		case OPT_NO_VERIFY:
 			o->no_verify = true;
+			break;
+		case OPT_LOADER:
+			if (min_loader_parse(optarg, &o->loaders)) {
+				bp_print_errorf("min: --loader wants libbpf, cilium or all, got '%s'",
+						optarg);
+				cmd_min_usage(stderr);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			cmd_min_usage(stdout);
@@ -169,7 +182,7 @@ static int run(const struct min_opts *o, struct objfile **objs, struct minimize_
 		ret = cand_index_build(src, &idx, &err);
 	if (!ret) {
 		ret = minimize_run(src, idx, objs, (size_t)o->obj_cnt, stats, trace_event, &trace,
-				   !o->no_verify, &out, &err);
+				   !o->no_verify, o->loaders, &out, &err);
 		if (ret == -EPROTO)
 			bp_err_prefix(&err, "verification failed");
 		if (ret && err.msg[0])
@@ -190,7 +203,7 @@ static int run(const struct min_opts *o, struct objfile **objs, struct minimize_
 
 int cmd_min(int argc, char **argv)
 {
-	struct min_opts o = { 0 };
+	struct min_opts o = { .loaders = MIN_LOADER_ALL };
 	struct minimize_stats *stats = NULL;
 	struct objfile **objs = NULL;
 	int ret, i;

@@ -12,9 +12,25 @@
 #include "core/relo_engine.h"
 
 struct btf;
+struct cand_index;
 struct minimizer;
 
-int minimizer_new(const struct btf *src, struct minimizer **out, struct bp_err *err);
+/* Whose rules the kept set must serve. libbpf 1.1's are always kept (the
+ * engine decides, and verify_min() checks, with them); these add what the
+ * other loaders read (docs/design.md, "Loaders differ").
+ */
+enum min_loader {
+	MIN_LOADER_LIBBPF = 1 << 0,	/* libbpf 1.1 to 1.5 */
+	MIN_LOADER_CILIUM = 1 << 1,	/* cilium/ebpf 0.9 to 0.11, 0.15's TYPE_MATCHES */
+	MIN_LOADER_ALL = MIN_LOADER_LIBBPF | MIN_LOADER_CILIUM,
+};
+
+/* "libbpf", "cilium" or "all" to a min_loader set; -EINVAL otherwise. */
+int min_loader_parse(const char *name, unsigned int *loaders);
+
+/* idx is src's candidate index (the cilium rules look up every kind). */
+int minimizer_new(const struct btf *src, const struct cand_index *idx, unsigned int loaders,
+		  struct minimizer **out, struct bp_err *err);
 
 /* Keep every matching candidate whole (everything it reaches, exactly):
  * larger output, but exact by construction but for pointer bitfields; the

@@ -8,9 +8,13 @@
 #include "core/keep_set.h"
 
 struct btf;
+struct cand_index;
+struct relo_event;
 
 struct minimizer {
 	const struct btf *src;
+	const struct cand_index *idx;
+	unsigned int loaders;	/* enum min_loader bits */
 	struct keep_set *ks;
 	bool check;	/* the output is not exact by construction */
 	bool whole;	/* keep matching candidates whole */
@@ -22,6 +26,11 @@ struct minimizer {
  */
 int minimize_close(const struct btf *src, struct keep_set *ks, bool *check,
 		   struct bp_err *err);
+
+/* cilium/ebpf's reads for ev: every type of src named like the local root,
+ * of any kind (minimize_cilium.c).
+ */
+void cilium_mark_event(struct minimizer *m, const struct relo_event *ev);
 
 /* Write the kept subset as a new BTF in canonical order. */
 int minimize_emit_btf(const struct btf *src, const struct keep_set *ks, struct btf **out,

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/btf_util.h"
 #include "core/minimize.h"
@@ -18,7 +19,21 @@ void minimizer_keep_whole(struct minimizer *m)
 	m->whole = true;
 }
 
-int minimizer_new(const struct btf *src, struct minimizer **out, struct bp_err *err)
+int min_loader_parse(const char *name, unsigned int *loaders)
+{
+	if (!strcmp(name, "libbpf"))
+		*loaders = MIN_LOADER_LIBBPF;
+	else if (!strcmp(name, "cilium"))
+		*loaders = MIN_LOADER_CILIUM;
+	else if (!strcmp(name, "all"))
+		*loaders = MIN_LOADER_ALL;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int minimizer_new(const struct btf *src, const struct cand_index *idx, unsigned int loaders,
+		  struct minimizer **out, struct bp_err *err)
 {
 	struct minimizer *m = calloc(1, sizeof(*m));
 
@@ -26,6 +41,8 @@ int minimizer_new(const struct btf *src, struct minimizer **out, struct bp_err *
 	if (!m)
 		return bp_err_set(err, ENOMEM, "out of memory");
 	m->src = src;
+	m->idx = idx;
+	m->loaders = loaders;
 	m->ks = keep_set_new(src);
 	if (!m->ks) {
 		free(m);
@@ -128,6 +145,8 @@ int minimizer_visit(void *ctx, const struct relo_event *ev)
 		if (ev->cands[i].match != 0)
 			keep_candidate(m, ev, &ev->cands[i]);
 	}
+	if (m->loaders & MIN_LOADER_CILIUM)
+		cilium_mark_event(m, ev);
 	return keep_set_error(m->ks) ? -ENOMEM : 0;
 }
 

@@ -85,14 +85,14 @@ static int check_decisions(const struct btf *src, const struct cand_index *idx,
  */
 static int mark_and_emit(const struct btf *src, const struct cand_index *idx,
 			 struct objfile *const *objs, size_t obj_cnt, bool whole,
-			 struct job_ctx *j, struct minimize_stats *stats, struct btf **out,
+			 unsigned int loaders, struct job_ctx *j, struct minimize_stats *stats, struct btf **out,
 			 bool *needs_check, struct bp_err *err)
 {
 	size_t i;
 	int ret;
 
 	*out = NULL;
-	ret = minimizer_new(src, &j->min, err);
+	ret = minimizer_new(src, idx, loaders, &j->min, err);
 	if (ret)
 		return ret;
 	if (whole)
@@ -125,7 +125,8 @@ out:
  * candidate whole and check again. Observers saw the first pass already.
  */
 static int retry_whole(const struct btf *src, const struct cand_index *idx,
-		       struct objfile *const *objs, size_t obj_cnt, struct btf **out)
+		       struct objfile *const *objs, size_t obj_cnt, unsigned int loaders,
+		       struct btf **out)
 {
 	struct minimize_stats *scratch = calloc(obj_cnt ? obj_cnt : 1, sizeof(*scratch));
 	struct job_ctx j = { 0 };
@@ -135,7 +136,8 @@ static int retry_whole(const struct btf *src, const struct cand_index *idx,
 
 	if (!scratch)
 		return -ENOMEM;
-	ret = mark_and_emit(src, idx, objs, obj_cnt, true, &j, scratch, out, &needs_check, &err);
+	ret = mark_and_emit(src, idx, objs, obj_cnt, true, loaders, &j, scratch, out, &needs_check,
+			    &err);
 	if (!ret)
 		ret = verify_min(src, idx, *out, objs, obj_cnt, &err);
 	if (ret) {
@@ -149,13 +151,14 @@ static int retry_whole(const struct btf *src, const struct cand_index *idx,
 int minimize_run(const struct btf *src, const struct cand_index *idx,
 		 struct objfile *const *objs, size_t obj_cnt,
 		 struct minimize_stats *stats, relo_visit_fn observe, void *observe_ctx,
-		 bool verify, struct btf **out, struct bp_err *err)
+		 bool verify, unsigned int loaders, struct btf **out, struct bp_err *err)
 {
 	struct job_ctx j = { .observe = observe, .observe_ctx = observe_ctx };
 	bool needs_check = false;
 	int ret;
 
-	ret = mark_and_emit(src, idx, objs, obj_cnt, false, &j, stats, out, &needs_check, err);
+	ret = mark_and_emit(src, idx, objs, obj_cnt, false, loaders, &j, stats, out, &needs_check,
+			    err);
 	if (ret || (!verify && !needs_check))
 		return ret;
 	ret = needs_check ? check_decisions(src, idx, *out, objs, obj_cnt, err)
@@ -165,7 +168,7 @@ int minimize_run(const struct btf *src, const struct cand_index *idx,
 	btf__free(*out);
 	*out = NULL;
 	/* the first message stays: it says what the closer cut got wrong */
-	if (!retry_whole(src, idx, objs, obj_cnt, out))
+	if (!retry_whole(src, idx, objs, obj_cnt, loaders, out))
 		ret = 0;
 out:
 	if (ret) {

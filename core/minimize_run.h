@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "core/minimize.h"
 #include "core/relo_engine.h"
 
 struct btf;
@@ -29,11 +30,12 @@ struct minimize_stats {
  * verify_min() must decide every relocation on it as on src. When it does
  * not, the candidates are kept whole and checked again; only if that fails
  * too does the kernel fail (-EPROTO, err saying what differed first).
+ * loaders (enum min_loader bits) says whose rules the output must serve.
  */
 int minimize_run(const struct btf *src, const struct cand_index *idx,
 		 struct objfile *const *objs, size_t obj_cnt,
 		 struct minimize_stats *stats, relo_visit_fn observe, void *observe_ctx,
-		 bool verify, struct btf **out, struct bp_err *err);
+		 bool verify, unsigned int loaders, struct btf **out, struct bp_err *err);
 
 /* Serialize a BTF into a malloc'ed buffer (caller frees). */
 int minimize_serialize(const struct btf *btf, void **data, size_t *size,

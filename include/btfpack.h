@@ -90,6 +90,13 @@ struct btfpack_stats {
  * BTFPACK_OPTS macro does), so a library newer than the caller's header
  * knows which fields the caller has. NULL opts means all defaults.
  */
+/* Whose CO-RE rules a minimized BTF must serve (`--loader`). */
+enum btfpack_loader {
+	BTFPACK_LOADER_ALL = 0,		/* every loader below (the default) */
+	BTFPACK_LOADER_LIBBPF = 1,	/* libbpf 1.1 to 1.5 */
+	BTFPACK_LOADER_CILIUM = 2,	/* cilium/ebpf */
+};
+
 struct btfpack_minimize_opts {
 	size_t sz;
 	/* skip re-deciding every relocation against the result (checked by
@@ -98,6 +105,7 @@ struct btfpack_minimize_opts {
 	bool no_verify;
 	btfpack_log_fn log_fn;	/* NULL: no log */
 	void *log_ctx;
+	enum btfpack_loader loader;
 	size_t :0;
 };
 

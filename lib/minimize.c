@@ -76,13 +76,26 @@ static int observe(void *ctx, const struct relo_event *ev)
 	return 0;
 }
 
+/* The public loader choice as the minimizer's loader set. */
+static int loaders_of(const struct btfpack_minimize_opts *opts, unsigned int *loaders,
+		      struct bp_err *e)
+{
+	switch (OPT(opts, loader)) {
+	case BTFPACK_LOADER_ALL: *loaders = MIN_LOADER_ALL; return 0;
+	case BTFPACK_LOADER_LIBBPF: *loaders = MIN_LOADER_LIBBPF; return 0;
+	case BTFPACK_LOADER_CILIUM: *loaders = MIN_LOADER_CILIUM; return 0;
+	}
+	return bp_err_set(e, EINVAL, "minimize options: unknown loader %d",
+			  (int)OPT(opts, loader));
+}
+
 static int run(const struct btfpack_kernel *k, struct objfile *const *objs, size_t n,
-	       bool verify, struct log_ctx *l, struct minimize_stats *stats,
+	       bool verify, unsigned int loaders, struct log_ctx *l, struct minimize_stats *stats,
 	       struct btf **out, struct bp_err *e)
 {
 	int ret;
 
-	ret = minimize_run(k->btf, k->idx, objs, n, stats, observe, l, verify, out, e);
+	ret = minimize_run(k->btf, k->idx, objs, n, stats, observe, l, verify, loaders, out, e);
 	if (ret == -EPROTO)
 		bp_err_prefix(e, "verification failed");
 	if (ret && e->msg[0])
@@ -98,11 +111,14 @@ static int minimize(const struct btfpack_kernel *k, const struct btfpack_object 
 	struct minimize_stats *st = calloc(n ? n : 1, sizeof(*st));
 	struct objfile **of = calloc(n ? n : 1, sizeof(*of));
 	struct btf *out = NULL;
+	unsigned int loaders = MIN_LOADER_ALL;
 	size_t i;
 	int ret = 0;
 
 	if (!st || !of)
 		ret = bp_err_set(e, ENOMEM, "%s: out of memory", k->name);
+	if (!ret)
+		ret = loaders_of(opts, &loaders, e);
 	for (i = 0; !ret && i < n; i++) {
 		of[i] = objs[i]->obj;
 		if (!of[i]->relo_cnt)
@@ -110,7 +126,7 @@ static int minimize(const struct btfpack_kernel *k, const struct btfpack_object 
 				 of[i]->has_btf_ext ? "empty in .BTF.ext" : "no .BTF.ext");
 	}
 	if (!ret)
-		ret = run(k, of, n, !OPT(opts, no_verify), &l, st, &out, e);
+		ret = run(k, of, n, !OPT(opts, no_verify), loaders, &l, st, &out, e);
 	if (!ret)
 		ret = minimize_serialize(out, buf, size, e);
 	for (i = 0; !ret && stats && i < n; i++)

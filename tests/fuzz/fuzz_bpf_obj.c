@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (objfile_load_mem(data, size, "fuzz", &obj, &err))
 		return 0;
 	check_shape(obj);
-	if (minimize_run(kernel, kernel_idx, &obj, 1, &stats, fuzz_check_event, NULL, true, &min, &err))
+	if (minimize_run(kernel, kernel_idx, &obj, 1, &stats, fuzz_check_event, NULL, true, MIN_LOADER_ALL, &min, &err))
 		goto out;
 	if (stats.resolved + stats.unresolved + stats.rejected != obj->relo_cnt)
 		fuzz_finding("%zu records, %zu decisions", obj->relo_cnt,

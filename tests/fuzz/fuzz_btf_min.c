@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cand_index_build(src, &idx, &err))
 		goto out;
 	/* a kernel the minimizer fails is reported, not shipped: fine */
-	if (minimize_run(src, idx, objs, obj_cnt, stats, fuzz_check_event, NULL, true, &min, &err))
+	if (minimize_run(src, idx, objs, obj_cnt, stats, fuzz_check_event, NULL, true, MIN_LOADER_ALL, &min, &err))
 		goto out;
 	back = reparse(min);
 	ret = verify_min(src, idx, back, objs, obj_cnt, &err);

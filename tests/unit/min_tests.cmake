@@ -16,3 +16,10 @@ add_executable(test_min_hostile test_min_hostile.c)
 target_link_libraries(test_min_hostile PRIVATE btfpack_core PkgConfig::CMOCKA)
 add_dependencies(test_min_hostile probe_hostile)
 add_test(NAME unit.min_hostile COMMAND test_min_hostile ${_hostile_obj})
+
+# What each loader's rules keep, on the loaders kernel (tests/fixtures).
+add_executable(test_min_loaders test_min_loaders.c)
+target_link_libraries(test_min_loaders PRIVATE btfpack_core PkgConfig::CMOCKA)
+add_dependencies(test_min_loaders synth_fixtures)
+add_test(NAME unit.min_loaders
+         COMMAND test_min_loaders ${BTFPACK_SYNTH_LOADERS_KERNEL} ${BTFPACK_SYNTH_LOADERS_PROBE})

@@ -186,7 +186,7 @@ static void minimize_survives(struct btf *btf, struct objfile *obj)
 
 	if (cand_index_build(btf, &idx, &err))
 		return;
-	if (minimize_run(btf, idx, &obj, 1, &stats, NULL, NULL, false, &out, &err) == 0) {
+	if (minimize_run(btf, idx, &obj, 1, &stats, NULL, NULL, false, MIN_LOADER_ALL, &out, &err) == 0) {
 		assert_int_equal(minimize_serialize(out, &raw, &size, &err), 0);
 		free(raw);
 		btf__free(out);

@@ -200,7 +200,7 @@ static void run_kernel(const struct synth_kernel *k, struct tally *total)
 		assert_int_equal(relo_engine_run(objs[p], btf, idx, check_event, &t, &err), 0);
 	}
 	/* the minimized BTF must give the very same known answers */
-	assert_int_equal(minimize_run(btf, idx, objs, synth_nr_probes, stats, NULL, NULL, false, &min,
+	assert_int_equal(minimize_run(btf, idx, objs, synth_nr_probes, stats, NULL, NULL, false, MIN_LOADER_ALL, &min,
 				       &err), 0);
 	assert_int_equal(cand_index_build(min, &min_idx, &err), 0);
 	for (p = 0; p < synth_nr_probes; p++)

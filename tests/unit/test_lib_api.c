@@ -182,6 +182,49 @@ static void test_opts_sz(void **state)
 	close_pair(&p);
 }
 
+/* opts.loader: the default (and a caller's struct from before the field)
+ * serves every loader; libbpf alone keeps less on the loaders kernel; an
+ * unknown value is refused.
+ */
+static void test_opts_loader(void **state)
+{
+	BTFPACK_OPTS(btfpack_minimize_opts, opts, .loader = BTFPACK_LOADER_LIBBPF);
+	struct btfpack_minimize_opts old = { .sz = offsetof(struct btfpack_minimize_opts, loader),
+					     .loader = BTFPACK_LOADER_LIBBPF };
+	const struct btfpack_object *objs[1];
+	struct btfpack_err err = { .msg = "" };
+	size_t all_size, size;
+	struct open_pair p;
+	void *all, *buf;
+
+	(void)state;
+	open_pair(&p, "loaders/loaders.btf", "loaders/probe_loaders.bpf.o");
+	objs[0] = p.o;
+	assert_int_equal(btfpack_kernel__minimize(p.k, objs, 1, NULL, &all, &all_size, NULL,
+						  &err), 0);
+	assert_int_equal(btfpack_kernel__minimize(p.k, objs, 1, &old, &buf, &size, NULL, &err),
+			 0);
+	assert_int_equal(size, all_size);
+	assert_memory_equal(buf, all, size);
+	btfpack_free(buf);
+	assert_int_equal(btfpack_kernel__minimize(p.k, objs, 1, &opts, &buf, &size, NULL, &err),
+			 0);
+	assert_true(size < all_size);
+	btfpack_free(buf);
+	opts.loader = BTFPACK_LOADER_CILIUM;
+	assert_int_equal(btfpack_kernel__minimize(p.k, objs, 1, &opts, &buf, &size, NULL, &err),
+			 0);
+	assert_int_equal(size, all_size);
+	btfpack_free(buf);
+	opts.loader = (enum btfpack_loader)7;
+	assert_int_equal(btfpack_kernel__minimize(p.k, objs, 1, &opts, &buf, &size, NULL, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "unknown loader 7"));
+	assert_null(buf);
+	btfpack_free(all);
+	close_pair(&p);
+}
+
 struct log_rec {
 	int warns;
 	char first[1024];
@@ -281,6 +324,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_truncated_btf),
 		cmocka_unit_test(test_not_an_object),
 		cmocka_unit_test(test_opts_sz),
+		cmocka_unit_test(test_opts_loader),
 		cmocka_unit_test(test_log_callback),
 		cmocka_unit_test(test_host_lookup_edges),
 		cmocka_unit_test(test_version),

@@ -70,7 +70,7 @@ static void minimize(struct btf *built, struct minimized *m)
 	assert_int_equal(cand_index_build(m->src, &m->idx, &m->err), 0);
 	if (objfile_load_file(probe_path, &m->obj, &m->err))
 		fail_msg("%s", m->err.msg);
-	m->ret = minimize_run(m->src, m->idx, &m->obj, 1, &stats, NULL, NULL, false, &m->min, &m->err);
+	m->ret = minimize_run(m->src, m->idx, &m->obj, 1, &stats, NULL, NULL, false, MIN_LOADER_ALL, &m->min, &m->err);
 }
 
 static void minimized_free(struct minimized *m)
