@@ -278,7 +278,7 @@ static void nearest(const struct kents *ks, const struct bundle_host *h,
 	size_t i, shown = 0, more = 0, len = 0;
 	enum near how;
 
-	for (how = NEAR_VERSION; how < NEAR_NONE && !shown; how++) {
+	for (how = NEAR_VERSION; how < NEAR_NONE && !shown && !more; how++) {
 		len = (size_t)snprintf(buf, cap, "it has %s: ", near_what[how]);
 		for (i = 0; i < ks->cnt; i++) {
 			if (!is_near(&ks->v[i], h, tries, n, how))
@@ -292,7 +292,7 @@ static void nearest(const struct kents *ks, const struct bundle_host *h,
 			}
 		}
 	}
-	if (!shown)
+	if (!shown && !more)
 		snprintf(buf, cap, "nothing close to it among its %zu kernels", ks->cnt);
 	else if (more)
 		snprintf(buf + len, cap - len, " (+%zu more)", more);

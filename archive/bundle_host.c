@@ -251,6 +251,11 @@ static int detect_os_release(const struct bundle_host_src *src, struct bundle_ho
 					  strerror(errno));
 		return read_os_release(fd, src->os_release_path, h, err);
 	}
+	/* a root that is not there is a mistake, not a host without os-release */
+	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return bp_err_set(err, EIO, "root %s: cannot open: %s", root, strerror(errno));
+	close(fd);
 	for (i = 0; i < 2; i++) {
 		snprintf(name, sizeof(name), "%s%s%s", root,
 			 root[strlen(root) - 1] == '/' ? "" : "/", rels[i]);

@@ -42,8 +42,8 @@ struct bundle_host_src {
 #define BUNDLE_OS_RELEASE_MAX (64 * 1024)
 
 /* Fill h. No os-release at the default places leaves id, version_id and
- * codename empty (0); one that cannot be read, or os_release_path missing,
- * is -EIO naming it. An arch or release override that does not fit or has
+ * codename empty (0); one that cannot be read, os_release_path missing, or
+ * a root that is no directory is -EIO naming it. An arch or release override that does not fit or has
  * a '/' or control byte is -EINVAL.
  */
 int bundle_host_detect(const struct bundle_host_src *src, struct bundle_host *h,

@@ -21,7 +21,7 @@
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-ALL=(btf_min bpf_obj archive_member bundle)
+ALL=(btf_min bpf_obj archive_member bundle host_find)
 BUILD=${FUZZ_BUILD:-$REPO/build-fuzz}
 CLANG=${CLANG:-clang-19}
 

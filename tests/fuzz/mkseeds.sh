@@ -7,13 +7,15 @@
 #                       tars that must be refused (two .btf, "..", links)
 #   OUT/bundle          bundles of two kernels written by `btfpack build`,
 #                       every --dedup mode, tar and .tar.gz
+#   OUT/host_find       those bundles, the btfhub profile of the same hub,
+#                       and the os-release fixtures
 # Deterministic: fixed mtimes, owners and SOURCE_DATE_EPOCH.
 set -euo pipefail
 out=$1 btfpack=$2 synth=$3
 shift 3
 
 rm -rf "$out"
-mkdir -p "$out"/{btf_min,bpf_obj,archive_member,bundle}
+mkdir -p "$out"/{btf_min,bpf_obj,archive_member,bundle,host_find}
 work=$(mktemp -d "$out/.work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
@@ -64,3 +66,7 @@ for mode in symlink hardlink index none; do
 			-o "$out/bundle/$mode.$fmt" "$hub"
 	done
 done
+cp "$out"/bundle/* "$out/host_find/"
+SOURCE_DATE_EPOCH=0 "$btfpack" build -q -j1 --profile btfhub "${objs[@]}" \
+	-o "$out/host_find/btfhub.tar.xz" "$hub"
+cp "$(dirname "$0")"/../fixtures/os-release/*[0-9] "$out/host_find/"

@@ -396,6 +396,10 @@ static void test_detect_root(void **state)
 	ret = btfpack_host__detect(&o, &h, &err);
 	assert_int_equal(ret, -EIO);
 	assert_non_null(strstr(err.msg, "os-release"));
+	/* a root that is not there: an error, not a host without os-release */
+	o.root = fmt("%s/no-such-root", work);
+	assert_int_equal(btfpack_host__detect(&o, &h, &err), -EIO);
+	assert_non_null(strstr(err.msg, "no-such-root"));
 	o.root = NULL;
 	o.os_release_path = fmt("%s/missing", work);
 	assert_int_equal(btfpack_host__detect(&o, &h, &err), -EIO);
