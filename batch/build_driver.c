@@ -13,6 +13,7 @@
 
 #include "archive/bundle_writer.h"
 #include "batch/build.h"
+#include "batch/bundle_emit.h"
 #include "batch/mem_budget.h"
 #include "core/objfile.h"
 #include "base/fileio.h"
@@ -33,9 +34,9 @@ struct driver {
 	pthread_cond_t cond;
 	struct timespec start;
 	/* filled while writing */
-	struct blob_store *blobs;
-	char **links;		/* per kernel: bundle path it links to, or NULL */
-	size_t ok, failed, bytes_in, bytes_btf, bytes_out;
+	struct bundle_emit emit;
+	size_t ok, failed, bytes_in, bytes_btf;
+	struct index_part part;	/* --shard */
 	/* the index document, once every kernel is settled */
 	struct index_object *ix_objs;
 	struct index_kernel *ix_kernels;
@@ -146,38 +147,6 @@ static void progress(const struct driver *d, size_t written)
 		fprintf(stderr, "\r\033[K");
 }
 
-static int write_kernel(struct driver *d, struct bundle_writer *w, size_t i,
-			struct bp_err *err)
-{
-	const struct hub_kernel *k = &d->hub.kernels[i];
-	struct kernel_result *r = &d->results[i];
-	struct dedup_entry e;
-	int ret;
-
-	ret = dedup_place(d->blobs, d->o->dedup, &r->blob_hash, k->bundle_path, &e);
-	if (ret)
-		return bp_err_set(err, -ret, "%s: %s", k->bundle_path, strerror(-ret));
-	if (e.new_blob)
-		d->bytes_out += r->blob_size;
-	switch (e.action) {
-	case DEDUP_ADD_FILE:
-		ret = bundle_add_file(w, e.path, r->blob, r->blob_size, err);
-		break;
-	case DEDUP_ADD_SYMLINK:
-		ret = bundle_add_symlink(w, e.path, e.target, err);
-		break;
-	case DEDUP_ADD_HARDLINK:
-		ret = bundle_add_hardlink(w, e.path, e.target, err);
-		break;
-	case DEDUP_ADD_NOTHING:
-		break;
-	}
-	if (!ret && e.link && !(d->links[i] = strdup(e.link)))
-		ret = bp_err_set(err, ENOMEM, "out of memory");
-	dedup_entry_clear(&e);
-	return ret;
-}
-
 static void fill_index(const struct driver *d, struct index_object *objs,
 		       struct index_kernel *kernels, struct index_doc *doc)
 {
@@ -209,7 +178,7 @@ static void fill_index(const struct driver *d, struct index_object *objs,
 		x->size = r->blob_size;
 		if (r->source_read)
 			bp_hash_hex(&r->source_hash, x->source_hash);
-		x->link = d->links[i];
+		x->link = d->emit.links[i];
 		x->resolved = r->resolved;
 		x->unresolved = r->unresolved;
 		x->rejected = r->rejected;
@@ -217,6 +186,7 @@ static void fill_index(const struct driver *d, struct index_object *objs,
 	}
 	doc->btfpack_version = BTFPACK_VERSION;
 	doc->dedup = dedup_mode_name(d->o->dedup);
+	doc->part = d->o->shard_of ? &d->part : NULL;
 	doc->objects = objs;
 	doc->obj_cnt = set->cnt;
 	doc->kernels = kernels;
@@ -256,37 +226,24 @@ static int make_index(struct driver *d, struct bp_err *err)
 	return 0;
 }
 
-static int add_index(struct driver *d, struct bundle_writer *w, struct bp_err *err)
-{
-	char *json = NULL;
-	int ret;
-
-	ret = index_json_render(&d->doc, &json, err);
-	if (!ret)
-		ret = bundle_add_file(w, BUNDLE_INDEX_PATH, json, strlen(json), err);
-	free(json);
-	return ret;
-}
-
 static void summary(const struct driver *d)
 {
 	char budget[32];
 
 	/* nothing to sum up when the run stopped before it had a hub */
-	if (d->o->quiet || !d->blobs)
+	if (d->o->quiet || !d->emit.blobs)
 		return;
 	fprintf(stderr,
 		"btfpack: %zu kernels: %zu ok, %zu failed; %zu unique blobs; "
 		"in %.1f MiB (%.1f MiB BTF) -> out %.1f KiB; %.2f s, memory budget %s\n",
-		d->hub.cnt, d->ok, d->failed, blob_store_unique(d->blobs),
+		d->hub.cnt, d->ok, d->failed, blob_store_unique(d->emit.blobs),
 		(double)d->bytes_in / 1048576.0, (double)d->bytes_btf / 1048576.0,
-		(double)d->bytes_out / 1024.0, elapsed(d),
+		(double)d->emit.bytes_out / 1024.0, elapsed(d),
 		mem_size_str(budget, d->budget.limit));
 }
 
 /* Wait for kernel i, then account for it and write it. */
-static int take_kernel(struct driver *d, struct bundle_writer *w, size_t i,
-		       struct bp_err *err)
+static int take_kernel(struct driver *d, size_t i, struct bp_err *err)
 {
 	struct kernel_result *r = &d->results[i];
 	int ret = 0;
@@ -300,7 +257,8 @@ static int take_kernel(struct driver *d, struct bundle_writer *w, size_t i,
 	d->bytes_btf += r->btf_size;
 	if (r->ok) {
 		d->ok++;
-		ret = write_kernel(d, w, i, err);
+		ret = bundle_emit_kernel(&d->emit, i, d->hub.kernels[i].bundle_path, &r->blob_hash,
+					 r->blob, r->blob_size, err);
 	} else {
 		d->failed++;
 		bp_print_error(r->error);
@@ -313,7 +271,7 @@ static int take_kernel(struct driver *d, struct bundle_writer *w, size_t i,
 	return ret;
 }
 
-static int run_workers(struct driver *d, struct bundle_writer *w, struct bp_err *err)
+static int run_workers(struct driver *d, struct bp_err *err)
 {
 	unsigned int n = d->o->jobs, started = 0, t;
 	pthread_t *threads;
@@ -335,7 +293,7 @@ static int run_workers(struct driver *d, struct bundle_writer *w, struct bp_err 
 		return bp_err_set(err, EAGAIN, "cannot start worker threads");
 	}
 	for (i = 0; i < d->hub.cnt && !ret; i++)
-		ret = take_kernel(d, w, i, err);
+		ret = take_kernel(d, i, err);
 	if (ret) {
 		/* stop handing out work, let running kernels finish */
 		pthread_mutex_lock(&d->lock);
@@ -356,14 +314,11 @@ static void driver_free(struct driver *d)
 
 	for (i = 0; d->results && i < d->hub.cnt; i++)
 		kernel_result_clear(&d->results[i]);
-	for (i = 0; d->links && i < d->hub.cnt; i++)
-		free(d->links[i]);
 	free(d->results);
 	free(d->done);
-	free(d->links);
 	free(d->ix_objs);
 	free(d->ix_kernels);
-	blob_store_free(d->blobs);
+	bundle_emit_free(&d->emit);
 	hub_list_free(&d->hub);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->cond);
@@ -393,6 +348,23 @@ static void explain_empty(const struct driver *d, struct bp_err *err)
 		   d->o->hub, h->filtered_out, arches[0] ? arches : "none");
 }
 
+/* --shard K/N: this run's part of the tree, and the mark its index carries. */
+static void select_shard(struct driver *d)
+{
+	if (!d->o->shard_of)
+		return;
+	hub_list_keep_shard(&d->hub, d->o->shard - 1, d->o->shard_of);
+	d->part.shard = d->o->shard;
+	d->part.of = d->o->shard_of;
+}
+
+static int keep_from(struct driver *d, struct bp_err *err)
+{
+	(void)d;
+	(void)err;
+	return 0;
+}
+
 static int prepare(struct driver *d, struct bp_err *err)
 {
 	size_t n;
@@ -403,39 +375,35 @@ static int prepare(struct driver *d, struct bp_err *err)
 		explain_empty(d, err);
 		return -1;
 	}
+	if (keep_from(d, err))
+		return -1;
+	select_shard(d);
 	n = d->hub.cnt;
-	d->results = calloc(n, sizeof(*d->results));
-	d->done = calloc(n, sizeof(*d->done));
-	d->links = calloc(n, sizeof(*d->links));
-	d->blobs = blob_store_new();
-	if (!d->results || !d->done || !d->links || !d->blobs || mark_unusable(d)) {
+	d->results = calloc(n + 1, sizeof(*d->results));
+	d->done = calloc(n + 1, sizeof(*d->done));
+	if (!d->results || !d->done || mark_unusable(d)) {
 		bp_err_set(err, ENOMEM, "out of memory");
 		return -1;
 	}
 	return 0;
 }
 
-/* Index, then commit: the bundle is in place or nothing is. */
-static int write_bundle(struct driver *d, struct bundle_writer **w, struct bp_err *err)
+/* Index, then commit: the bundle is in place or nothing is. A shard's
+ * part may hold no ok kernel: the merge decides for the whole tree.
+ */
+static int write_bundle(struct driver *d, struct bp_err *err)
 {
 	const struct build_opts *o = d->o;
-	int ret;
 
-	if (!d->ok || (d->failed && o->strict))
+	if ((!d->ok && !o->shard_of) || (d->failed && o->strict))
 		return bp_err_set(err, EINVAL, "%s: not written: %s", o->output,
 				  d->ok ? "--strict and some kernels failed" : "no kernel succeeded");
-	ret = add_index(d, *w, err);
-	if (ret)
-		return ret;
-	ret = bundle_commit(*w, err);
-	*w = NULL;
-	return ret;
+	return bundle_emit_commit(&d->emit, &d->doc, err);
 }
 
 enum build_outcome build_run(const struct build_opts *o)
 {
 	struct driver d = { .o = o };
-	struct bundle_writer *w = NULL;
 	struct bp_err err = { { 0 } };
 	enum build_outcome code = BUILD_FAILED;
 
@@ -443,11 +411,10 @@ enum build_outcome build_run(const struct build_opts *o)
 	pthread_cond_init(&d.cond, NULL);
 	mem_budget_init(&d.budget, o->max_memory);
 	clock_gettime(CLOCK_MONOTONIC, &d.start);
-	if (!prepare(&d, &err) && !bundle_open(o->output, o->format, o->mtime, &w, &err) &&
-	    !run_workers(&d, w, &err) && !make_index(&d, &err) && !write_bundle(&d, &w, &err))
+	if (!prepare(&d, &err) &&
+	    !bundle_emit_open(&d.emit, o->output, o->format, o->mtime, o->dedup, d.hub.cnt, &err) &&
+	    !run_workers(&d, &err) && !make_index(&d, &err) && !write_bundle(&d, &err))
 		code = d.failed ? BUILD_PARTIAL : BUILD_OK;
-	if (w)
-		bundle_abort(w);
 	if (code == BUILD_FAILED && err.msg[0])
 		bp_print_error(err.msg);
 	/* after the bundle, so a full disk for the report cannot cost the
