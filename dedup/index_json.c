@@ -283,6 +283,8 @@ static json_t *index_kernel_json(struct jb *b, const struct index_kernel *k)
 	    k->source_hash[0] ? hash_str(b, k->source_hash, ctx, "source_xxh128") : json_null());
 	if (k->link)
 		put(b, j, "link", str(b, k->link, ctx, "link"));
+	if (k->carried_from)
+		put(b, j, "carried_from", hash_str(b, k->carried_from, ctx, "carried_from"));
 	put(b, j, "relocations", counts_json(b, k->resolved, k->unresolved, k->rejected));
 	return j;
 }
@@ -377,6 +379,15 @@ static int finish(struct jb *b, json_t *root, char **out)
 	return 0;
 }
 
+static json_t *part_json(struct jb *b, const struct index_part *p)
+{
+	json_t *j = jobj(b);
+
+	put(b, j, "shard", num(b, p->shard));
+	put(b, j, "of", num(b, p->of));
+	return j;
+}
+
 int index_json_render(const struct index_doc *doc, char **out, struct bp_err *err)
 {
 	struct jb b = { .what = "index.json", .err = err };
@@ -391,6 +402,8 @@ int index_json_render(const struct index_doc *doc, char **out, struct bp_err *er
 	put(&b, root, "generator",
 	    b.ret ? NULL : json_sprintf("btfpack %s", doc->btfpack_version));
 	put(&b, root, "dedup", str(&b, doc->dedup, "bundle", "dedup mode"));
+	if (doc->part)
+		put(&b, root, "part", part_json(&b, doc->part));
 
 	objects = jarr(&b);
 	for (i = 0; i < doc->obj_cnt && !b.ret; i++)

@@ -43,15 +43,23 @@ struct index_kernel {
 	size_t size;		/* minimized BTF bytes */
 	char source_hash[33];	/* xxh128 of the input file as stored ("": unread, null) */
 	const char *link;	/* dedup: bundle path it links to, or NULL */
+	const char *carried_from; /* --keep-from: id of the bundle it came from, or NULL */
 	size_t resolved;	/* totals over objects */
 	size_t unresolved;
 	size_t rejected;
 	const struct index_coverage *coverage; /* obj_cnt entries, or NULL */
 };
 
+/* A shard's partial bundle (build --shard K/N) says which part it is. */
+struct index_part {
+	unsigned int shard;	/* K, 1-based */
+	unsigned int of;	/* N */
+};
+
 struct index_doc {
 	const char *btfpack_version;
 	const char *dedup;	/* "symlink", "hardlink", "index", "none" */
+	const struct index_part *part; /* NULL: a whole bundle */
 	const struct index_object *objects;
 	size_t obj_cnt;
 	const struct index_kernel *kernels;
@@ -87,5 +95,25 @@ int index_json_find_blob(const void *json, size_t size, const char *name, const 
  */
 int index_json_describe(const void *json, size_t size, const char *name, char ***objects,
 			size_t *obj_cnt, char **dedup, struct bp_err *err);
+
+/* An index.json read back: the inverse of index_json_render() for what the
+ * index carries (no coverage). Strings point into the parsed document and
+ * live until index_parsed_free(). generator is "btfpack <version>".
+ */
+struct index_parsed {
+	const char *generator;
+	struct index_doc doc;	/* btfpack_version NULL: set by whoever renders */
+	struct index_part part;	/* doc.part points here when the index has one */
+	struct index_object *objects;
+	struct index_kernel *kernels;
+	void *root;		/* the document (jansson), owner of the strings */
+};
+
+/* -EBADMSG naming name and the key for anything that is not a btfpack
+ * index of BTFPACK_INDEX_FORMAT; -ENOMEM.
+ */
+int index_json_parse(const void *json, size_t size, const char *name, struct index_parsed *out,
+		     struct bp_err *err);
+void index_parsed_free(struct index_parsed *ix);
 
 #endif
