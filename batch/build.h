@@ -28,6 +28,8 @@ struct build_opts {
 	bool verify;
 	bool quiet;
 	const char *report;	/* NULL, "-" (table on stdout) or a JSON path */
+	unsigned int shard, shard_of; /* --shard K/N (1-based K); of 0: whole tree */
+	const char *keep_from;	/* --keep-from OLD_BUNDLE, or NULL */
 	struct hub_filter filter;
 	struct obj_set objs;
 };

@@ -66,4 +66,20 @@ int hub_walk(const char *root, const struct hub_filter *filter, struct hub_list 
 	     struct bp_err *err);
 void hub_list_free(struct hub_list *list);
 
+/* The walk's order of two source paths: component by component, each
+ * compared byte-wise (a parent before its children). merge sorts the parts'
+ * kernels back into one build's order with it.
+ */
+int hub_source_cmp(const char *a, const char *b);
+
+/* Which of n shards (0-based) an input with this bundle path belongs to: a
+ * hash of the path alone, so adding an input moves no other. Inputs that
+ * land on one bundle path (x.btf beside x.btf.tar.xz) share a shard, where
+ * the later one fails as in a whole build.
+ */
+unsigned int hub_shard_of(const char *bundle_path, unsigned int n);
+
+/* Keep only the inputs of shard k (0-based) of n, in order. */
+void hub_list_keep_shard(struct hub_list *list, unsigned int k, unsigned int n);
+
 #endif
