@@ -29,6 +29,10 @@ static const struct command commands[] = {
 	  cmd_lookup_usage },
 	{ "ls", "[--json] BUNDLE", "list a bundle's entries, dedup figures and objects", cmd_ls,
 	  cmd_ls_usage },
+	{ "merge", "-o BUNDLE PART...", "merge the parts of a sharded build into one bundle",
+	  cmd_merge, cmd_merge_usage },
+	{ "diff", "[--json] OLD NEW", "kernels and objects that differ between two bundles",
+	  cmd_diff, cmd_diff_usage },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+/* Merge: every part read whole (index and distinct blobs), checked against
+ * the others, its kernels sorted back into the hub walk's order, and the
+ * bundle written through bundle_emit as a build writes it: same order,
+ * same dedup decisions, same index.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive/bundle_load.h"
+#include "base/text.h"
+#include "batch/bundle_emit.h"
+#include "batch/hub_walk.h"
+#include "batch/merge.h"
+
+struct kref {
+	size_t part;
+	const struct index_kernel *k;
+};
+
+struct merger {
+	const struct merge_opts *o;
+	struct bundle_content *parts;
+	struct kref *refs;
+	size_t cnt;		/* kernels over all parts */
+	size_t ok, failed;
+	struct index_kernel *out;	/* the merged index's kernels */
+	struct bundle_emit emit;
+};
+
+static const char *part_name(const struct merger *m, size_t i)
+{
+	return m->o->parts[i];
+}
+
+static int check_version(const struct merger *m, size_t i, struct bp_err *err)
+{
+	const struct index_parsed *ix = &m->parts[i].ix;
+
+	if (!ix->doc.part)
+		return bp_err_set(err, EINVAL,
+				  "%s: not a part: its index.json has no \"part\" (build it with --shard K/N)",
+				  part_name(m, i));
+	if (strcmp(ix->generator + strlen("btfpack "), BTFPACK_VERSION))
+		return bp_err_set(err, EINVAL,
+				  "%s: built by %s, this is btfpack %s: build every part with one version",
+				  part_name(m, i), ix->generator, BTFPACK_VERSION);
+	return 0;
+}
+
+static bool same_object(const struct index_object *a, const struct index_object *b)
+{
+	return !strcmp(a->name, b->name) && !strcmp(a->hash, b->hash) &&
+	       a->relocations == b->relocations &&
+	       (a->arch && b->arch ? !strcmp(a->arch, b->arch) : a->arch == b->arch);
+}
+
+/* Part i against part 0: same shard count, same objects. */
+static int check_alike(const struct merger *m, size_t i, struct bp_err *err)
+{
+	const struct index_doc *a = &m->parts[0].ix.doc, *b = &m->parts[i].ix.doc;
+	size_t j;
+
+	if (a->part->of != b->part->of)
+		return bp_err_set(err, EINVAL, "%s is shard %u/%u but %s is shard %u/%u",
+				  part_name(m, 0), a->part->shard, a->part->of, part_name(m, i),
+				  b->part->shard, b->part->of);
+	if (a->obj_cnt != b->obj_cnt)
+		return bp_err_set(err, EINVAL,
+				  "%s and %s were built from different object sets (%zu and %zu objects)",
+				  part_name(m, 0), part_name(m, i), a->obj_cnt, b->obj_cnt);
+	for (j = 0; j < a->obj_cnt; j++) {
+		if (!same_object(&a->objects[j], &b->objects[j]))
+			return bp_err_set(err, EINVAL,
+					  "%s and %s were built from different object sets (object %zu: %s %s, %s %s)",
+					  part_name(m, 0), part_name(m, i), j + 1, a->objects[j].name,
+					  a->objects[j].hash, b->objects[j].name, b->objects[j].hash);
+	}
+	return 0;
+}
+
+/* Every shard once, and each part's kernels in its shard. */
+static int check_shards(const struct merger *m, struct bp_err *err)
+{
+	unsigned int n = m->parts[0].ix.doc.part->of, k;
+	size_t *owner, i, j;
+	int ret = 0;
+
+	owner = calloc((size_t)n + 1, sizeof(*owner));
+	if (!owner)
+		return bp_err_set(err, ENOMEM, "out of memory");
+	for (i = 0; i < m->o->part_cnt && !ret; i++) {
+		const struct index_doc *d = &m->parts[i].ix.doc;
+
+		k = d->part->shard;
+		if (owner[k])
+			ret = bp_err_set(err, EINVAL, "%s and %s are both shard %u/%u",
+					 part_name(m, owner[k] - 1), part_name(m, i), k, n);
+		owner[k] = i + 1;
+		for (j = 0; j < d->kernel_cnt && !ret; j++) {
+			if (hub_shard_of(d->kernels[j].path, n) != k - 1)
+				ret = bp_err_set(err, EINVAL, "%s: %s is not in shard %u/%u",
+						 part_name(m, i), d->kernels[j].path, k, n);
+		}
+	}
+	for (k = 1; k <= n && !ret; k++) {
+		if (!owner[k])
+			ret = bp_err_set(err, EINVAL, "shard %u/%u is missing: give all %u parts",
+					 k, n, n);
+	}
+	free(owner);
+	return ret;
+}
+
+static int load_parts(struct merger *m, struct bp_err *err)
+{
+	size_t i;
+	int ret = 0;
+
+	m->parts = calloc(m->o->part_cnt, sizeof(*m->parts));
+	if (!m->parts)
+		return bp_err_set(err, ENOMEM, "out of memory");
+	for (i = 0; i < m->o->part_cnt && !ret; i++) {
+		ret = bundle_load(part_name(m, i), true, &m->parts[i], err);
+		if (!ret)
+			ret = check_version(m, i, err);
+		if (!ret)
+			ret = check_alike(m, i, err);
+	}
+	return ret ? ret : check_shards(m, err);
+}
+
+static int cmp_refs(const void *a, const void *b)
+{
+	const struct kref *x = a, *y = b;
+
+	return hub_source_cmp(x->k->source, y->k->source);
+}
+
+/* All kernels in the walk's order; one source in two parts is refused. */
+static int order_kernels(struct merger *m, struct bp_err *err)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < m->o->part_cnt; i++)
+		m->cnt += m->parts[i].ix.doc.kernel_cnt;
+	m->refs = calloc(m->cnt + 1, sizeof(*m->refs));
+	m->out = calloc(m->cnt + 1, sizeof(*m->out));
+	if (!m->refs || !m->out)
+		return bp_err_set(err, ENOMEM, "out of memory");
+	for (i = 0; i < m->o->part_cnt; i++) {
+		for (j = 0; j < m->parts[i].ix.doc.kernel_cnt; j++)
+			m->refs[n++] = (struct kref){ i, &m->parts[i].ix.doc.kernels[j] };
+	}
+	qsort(m->refs, m->cnt, sizeof(*m->refs), cmp_refs);
+	for (i = 1; i < m->cnt; i++) {
+		if (!hub_source_cmp(m->refs[i - 1].k->source, m->refs[i].k->source))
+			return bp_err_set(err, EINVAL, "%s is in both %s and %s",
+					  m->refs[i].k->source, part_name(m, m->refs[i - 1].part),
+					  part_name(m, m->refs[i].part));
+	}
+	return 0;
+}
+
+static int emit_kernel(struct merger *m, size_t i, struct bp_err *err)
+{
+	const struct kref *r = &m->refs[i];
+	const struct bundle_blob *blob;
+	struct bp_hash h;
+
+	m->out[i] = *r->k;
+	m->out[i].link = NULL;
+	if (strcmp(r->k->status, "ok")) {
+		m->failed++;
+		return 0;
+	}
+	m->ok++;
+	bp_hash_parse_hex(r->k->blob, &h);
+	blob = bundle_content_blob(&m->parts[r->part], &h);
+	if (!blob)
+		return bp_err_set(err, ENOENT, "%s: the blob %s of %s is not in it",
+				  part_name(m, r->part), r->k->blob, r->k->path);
+	return bundle_emit_kernel(&m->emit, i, r->k->path, &h, blob->data, blob->size, err);
+}
+
+static int write_merged(struct merger *m, struct bp_err *err)
+{
+	const struct merge_opts *o = m->o;
+	const struct index_doc *first = &m->parts[0].ix.doc;
+	struct index_doc doc = {
+		.btfpack_version = BTFPACK_VERSION,
+		.dedup = dedup_mode_name(o->dedup),
+		.objects = first->objects,
+		.obj_cnt = first->obj_cnt,
+		.kernels = m->out,
+		.kernel_cnt = m->cnt,
+	};
+	size_t i;
+	int ret;
+
+	ret = bundle_emit_open(&m->emit, o->output, o->format, o->mtime, o->dedup, m->cnt, err);
+	for (i = 0; i < m->cnt && !ret; i++)
+		ret = emit_kernel(m, i, err);
+	if (ret)
+		return ret;
+	for (i = 0; i < m->cnt; i++)
+		m->out[i].link = m->emit.links[i];
+	if (!m->ok || (m->failed && o->strict))
+		return bp_err_set(err, EINVAL, "%s: not written: %s", o->output,
+				  m->ok ? "--strict and some kernels failed" : "no kernel succeeded");
+	return bundle_emit_commit(&m->emit, &doc, err);
+}
+
+enum build_outcome merge_run(const struct merge_opts *o)
+{
+	struct merger m = { .o = o };
+	struct bp_err err = { { 0 } };
+	enum build_outcome code = BUILD_FAILED;
+	size_t i;
+
+	if (!load_parts(&m, &err) && !order_kernels(&m, &err) && !write_merged(&m, &err))
+		code = m.failed ? BUILD_PARTIAL : BUILD_OK;
+	if (code == BUILD_FAILED)
+		bp_print_error(err.msg);
+	else if (!o->quiet)
+		fprintf(stderr, "btfpack: merged %zu parts: %zu kernels: %zu ok, %zu failed; %zu unique blobs\n",
+			o->part_cnt, m.cnt, m.ok, m.failed, blob_store_unique(m.emit.blobs));
+	bundle_emit_free(&m.emit);
+	for (i = 0; m.parts && i < o->part_cnt; i++)
+		bundle_content_free(&m.parts[i]);
+	free(m.parts);
+	free(m.refs);
+	free(m.out);
+	return code;
+}
