@@ -47,6 +47,7 @@ struct kernel_result {
 	struct index_coverage *coverage; /* one per object of the set */
 	size_t resolved, unresolved, rejected;
 	size_t mem_held;		/* budget bytes still reserved (the blob) */
+	const char *carried_from;	/* --keep-from: the old bundle's id, else NULL */
 };
 
 struct mem_budget;

@@ -14,6 +14,7 @@
 #include "archive/bundle_writer.h"
 #include "batch/build.h"
 #include "batch/bundle_emit.h"
+#include "batch/carry.h"
 #include "batch/mem_budget.h"
 #include "core/objfile.h"
 #include "base/fileio.h"
@@ -37,6 +38,7 @@ struct driver {
 	struct bundle_emit emit;
 	size_t ok, failed, bytes_in, bytes_btf;
 	struct index_part part;	/* --shard */
+	struct carry carry;	/* --keep-from */
 	/* the index document, once every kernel is settled */
 	struct index_object *ix_objs;
 	struct index_kernel *ix_kernels;
@@ -179,6 +181,7 @@ static void fill_index(const struct driver *d, struct index_object *objs,
 		if (r->source_read)
 			bp_hash_hex(&r->source_hash, x->source_hash);
 		x->link = d->emit.links[i];
+		x->carried_from = r->carried_from;
 		x->resolved = r->resolved;
 		x->unresolved = r->unresolved;
 		x->rejected = r->rejected;
@@ -319,6 +322,7 @@ static void driver_free(struct driver *d)
 	free(d->ix_objs);
 	free(d->ix_kernels);
 	bundle_emit_free(&d->emit);
+	carry_free(&d->carry);
 	hub_list_free(&d->hub);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->cond);
@@ -358,10 +362,18 @@ static void select_shard(struct driver *d)
 	d->part.of = d->o->shard_of;
 }
 
-static int keep_from(struct driver *d, struct bp_err *err)
+/* --keep-from: carried entries are settled before any worker starts. */
+static int settle_carried(struct driver *d, struct bp_err *err)
 {
-	(void)d;
-	(void)err;
+	size_t i;
+
+	for (i = 0; i < d->hub.cnt; i++) {
+		if (d->hub.kernels[i].kind != HUB_CARRIED || d->done[i])
+			continue;
+		if (carry_result(&d->carry, &d->hub.kernels[i], &d->results[i], err))
+			return -1;
+		d->done[i] = true;
+	}
 	return 0;
 }
 
@@ -375,7 +387,7 @@ static int prepare(struct driver *d, struct bp_err *err)
 		explain_empty(d, err);
 		return -1;
 	}
-	if (keep_from(d, err))
+	if (carry_load(&d->carry, d->o, &d->hub, err))
 		return -1;
 	select_shard(d);
 	n = d->hub.cnt;
@@ -385,7 +397,7 @@ static int prepare(struct driver *d, struct bp_err *err)
 		bp_err_set(err, ENOMEM, "out of memory");
 		return -1;
 	}
-	return 0;
+	return settle_carried(d, err);
 }
 
 /* Index, then commit: the bundle is in place or nothing is. A shard's

@@ -543,3 +543,31 @@ void hub_list_keep_shard(struct hub_list *list, unsigned int k, unsigned int n)
 	}
 	list->cnt = kept;
 }
+
+bool hub_filter_selects(const struct hub_filter *filter, const struct hub_kernel *k)
+{
+	return selected(filter, k);
+}
+
+int hub_list_insert(struct hub_list *list, struct hub_kernel *extra, size_t n)
+{
+	struct hub_kernel *all;
+	size_t i = 0, j = 0, o = 0;
+
+	if (!n)
+		return 0;
+	all = malloc((list->cnt + n) * sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	while (i < list->cnt || j < n) {
+		if (j == n || (i < list->cnt &&
+			       hub_source_cmp(list->kernels[i].source, extra[j].source) <= 0))
+			all[o++] = list->kernels[i++];
+		else
+			all[o++] = extra[j++];
+	}
+	free(list->kernels);
+	list->kernels = all;
+	list->cnt = o;
+	return 0;
+}

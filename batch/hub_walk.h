@@ -16,6 +16,7 @@ enum hub_input_kind {
 	HUB_RAW,		/* raw .btf file */
 	HUB_ELF,		/* vmlinux with a .BTF section */
 	HUB_DIR,		/* a directory the walk could not enter (problem set) */
+	HUB_CARRIED,		/* gone from the hub, kept from --keep-from's bundle */
 };
 
 struct hub_kernel {
@@ -78,6 +79,14 @@ int hub_source_cmp(const char *a, const char *b);
  * the later one fails as in a whole build.
  */
 unsigned int hub_shard_of(const char *bundle_path, unsigned int n);
+
+/* Whether filter selects k (what the walk keeps). */
+bool hub_filter_selects(const struct hub_filter *filter, const struct hub_kernel *k);
+
+/* Merge the n entries of extra (in hub_source_cmp order) into list at
+ * their places; list takes them over. -ENOMEM leaves list as it was.
+ */
+int hub_list_insert(struct hub_list *list, struct hub_kernel *extra, size_t n);
 
 /* Keep only the inputs of shard k (0-based) of n, in order. */
 void hub_list_keep_shard(struct hub_list *list, unsigned int k, unsigned int n);
