@@ -14,6 +14,7 @@
 #include "archive/bundle_writer.h"
 #include "batch/build.h"
 #include "batch/mem_budget.h"
+#include "core/minimize_run.h"
 #include "core/objfile.h"
 #include "base/fileio.h"
 #include "base/text.h"
@@ -39,6 +40,7 @@ struct driver {
 	/* the index document, once every kernel is settled */
 	struct index_object *ix_objs;
 	struct index_kernel *ix_kernels;
+	struct index_provenance prov;
 	struct index_doc doc;
 };
 
@@ -178,7 +180,7 @@ static int write_kernel(struct driver *d, struct bundle_writer *w, size_t i,
 	return ret;
 }
 
-static void fill_index(const struct driver *d, struct index_object *objs,
+static void fill_index(struct driver *d, struct index_object *objs,
 		       struct index_kernel *kernels, struct index_doc *doc)
 {
 	const struct obj_set *set = &d->o->objs;
@@ -216,6 +218,7 @@ static void fill_index(const struct driver *d, struct index_object *objs,
 		x->coverage = r->ok ? r->coverage : NULL;
 	}
 	doc->btfpack_version = BTFPACK_VERSION;
+	doc->provenance = &d->prov;
 	doc->dedup = dedup_mode_name(d->o->dedup);
 	doc->objects = objs;
 	doc->obj_cnt = set->cnt;
@@ -248,10 +251,14 @@ static int write_report(const struct build_opts *o, const struct index_doc *doc,
  */
 static int make_index(struct driver *d, struct bp_err *err)
 {
+	struct bp_hash set;
+
 	d->ix_objs = calloc(d->o->objs.cnt + 1, sizeof(*d->ix_objs));
 	d->ix_kernels = calloc(d->hub.cnt + 1, sizeof(*d->ix_kernels));
-	if (!d->ix_objs || !d->ix_kernels)
+	if (!d->ix_objs || !d->ix_kernels || obj_set_digest(&d->o->objs, NULL, &set))
 		return bp_err_set(err, ENOMEM, "out of memory");
+	bp_hash_hex(&set, d->prov.object_set);
+	d->prov.output_format = BTFPACK_OUTPUT_FORMAT;
 	fill_index(d, d->ix_objs, d->ix_kernels, &d->doc);
 	return 0;
 }
