@@ -16,6 +16,7 @@
 #include "batch/bundle_emit.h"
 #include "batch/carry.h"
 #include "batch/mem_budget.h"
+#include "core/minimize_run.h"
 #include "core/objfile.h"
 #include "base/fileio.h"
 #include "base/text.h"
@@ -42,6 +43,7 @@ struct driver {
 	/* the index document, once every kernel is settled */
 	struct index_object *ix_objs;
 	struct index_kernel *ix_kernels;
+	struct index_provenance prov;
 	struct index_doc doc;
 };
 
@@ -149,7 +151,7 @@ static void progress(const struct driver *d, size_t written)
 		fprintf(stderr, "\r\033[K");
 }
 
-static void fill_index(const struct driver *d, struct index_object *objs,
+static void fill_index(struct driver *d, struct index_object *objs,
 		       struct index_kernel *kernels, struct index_doc *doc)
 {
 	const struct obj_set *set = &d->o->objs;
@@ -188,6 +190,7 @@ static void fill_index(const struct driver *d, struct index_object *objs,
 		x->coverage = r->ok ? r->coverage : NULL;
 	}
 	doc->btfpack_version = BTFPACK_VERSION;
+	doc->provenance = &d->prov;
 	doc->dedup = dedup_mode_name(d->o->dedup);
 	doc->part = d->o->shard_of ? &d->part : NULL;
 	doc->objects = objs;
@@ -221,10 +224,14 @@ static int write_report(const struct build_opts *o, const struct index_doc *doc,
  */
 static int make_index(struct driver *d, struct bp_err *err)
 {
+	struct bp_hash set;
+
 	d->ix_objs = calloc(d->o->objs.cnt + 1, sizeof(*d->ix_objs));
 	d->ix_kernels = calloc(d->hub.cnt + 1, sizeof(*d->ix_kernels));
-	if (!d->ix_objs || !d->ix_kernels)
+	if (!d->ix_objs || !d->ix_kernels || obj_set_digest(&d->o->objs, NULL, &set))
 		return bp_err_set(err, ENOMEM, "out of memory");
+	bp_hash_hex(&set, d->prov.object_set);
+	d->prov.output_format = BTFPACK_OUTPUT_FORMAT;
 	fill_index(d, d->ix_objs, d->ix_kernels, &d->doc);
 	return 0;
 }

@@ -6,58 +6,40 @@
 #include <sys/stat.h>
 
 #include "batch/carry.h"
+#include "core/minimize_run.h"
 
-/* The old bundle must have been built for the objects of this run. */
+/* The old bundle must have been built for this run's object set (same
+ * relocations, same minimizer output): else its BTF may not fit.
+ */
 static int check_objects(const struct carry *c, const struct build_opts *o, struct bp_err *err)
 {
-	const struct index_doc *d = &c->old.ix.doc;
+	const struct index_provenance *p = c->old.ix.doc.provenance;
 	char hex[BP_HASH_HEX_LEN + 1];
-	size_t i;
+	struct bp_hash set;
 
-	if (d->obj_cnt != o->objs.cnt)
+	if (!p)
 		return bp_err_set(err, EINVAL,
-				  "--keep-from %s: built for %zu objects, this run has %zu: its BTF may not fit them",
-				  o->keep_from, d->obj_cnt, o->objs.cnt);
-	for (i = 0; i < d->obj_cnt; i++) {
-		const struct obj_entry *e = &o->objs.entries[i];
-		const struct index_object *x = &d->objects[i];
-
-		bp_hash_hex(&e->hash, hex);
-		if (strcmp(x->name, e->name) || strcmp(x->hash, hex) ||
-		    (x->arch || e->arch ? !x->arch || !e->arch || strcmp(x->arch, e->arch) : 0))
-			return bp_err_set(err, EINVAL,
-					  "--keep-from %s: built for other objects (object %zu: %s %s, this run: %s %s): its BTF may not fit them",
-					  o->keep_from, i + 1, x->name, x->hash, e->name, hex);
-	}
+				  "--keep-from %s: its index.json has no \"provenance\": cannot tell what objects it was built for",
+				  o->keep_from);
+	if (obj_set_digest(&o->objs, NULL, &set))
+		return bp_err_set(err, ENOMEM, "out of memory");
+	bp_hash_hex(&set, hex);
+	if (strcmp(hex, p->object_set) || p->output_format != BTFPACK_OUTPUT_FORMAT)
+		return bp_err_set(err, EINVAL,
+				  "--keep-from %s: built for another object set (digest %s, output format %u; this run: %s, %u): its BTF may not fit these objects",
+				  o->keep_from, p->object_set, p->output_format, hex,
+				  BTFPACK_OUTPUT_FORMAT);
 	return 0;
 }
 
-/* The old bundle's id: of every ok kernel's path and blob (each ending
- * in a NUL), in index order: what a loader can get out of it.
- */
+/* The old bundle's id, as its provenance says (index_bundle_id()). */
 static int old_id(struct carry *c)
 {
-	const struct index_doc *d = &c->old.ix.doc;
-	size_t i, n = 0, len = 0;
 	struct bp_hash h;
-	char *buf;
 
-	for (i = 0; i < d->kernel_cnt; i++)
-		len += strlen(d->kernels[i].path) + BP_HASH_HEX_LEN + 2;
-	buf = malloc(len + 1);
-	if (!buf)
+	if (index_bundle_id(&c->old.ix.doc, &h))
 		return -ENOMEM;
-	for (i = 0; i < d->kernel_cnt; i++) {
-		const struct index_kernel *k = &d->kernels[i];
-
-		if (strcmp(k->status, "ok"))
-			continue;
-		n += (size_t)sprintf(buf + n, "%s", k->path) + 1;
-		n += (size_t)sprintf(buf + n, "%s", k->blob) + 1;
-	}
-	bp_hash_bytes(buf, n, &h);
 	bp_hash_hex(&h, c->id);
-	free(buf);
 	return 0;
 }
 

@@ -47,6 +47,9 @@ static int check_version(const struct merger *m, size_t i, struct bp_err *err)
 		return bp_err_set(err, EINVAL,
 				  "%s: built by %s, this is btfpack %s: build every part with one version",
 				  part_name(m, i), ix->generator, BTFPACK_VERSION);
+	if (!ix->doc.provenance)
+		return bp_err_set(err, EINVAL, "%s: its index.json has no \"provenance\"",
+				  part_name(m, i));
 	return 0;
 }
 
@@ -67,6 +70,13 @@ static int check_alike(const struct merger *m, size_t i, struct bp_err *err)
 		return bp_err_set(err, EINVAL, "%s is shard %u/%u but %s is shard %u/%u",
 				  part_name(m, 0), a->part->shard, a->part->of, part_name(m, i),
 				  b->part->shard, b->part->of);
+	if (strcmp(a->provenance->object_set, b->provenance->object_set) ||
+	    a->provenance->output_format != b->provenance->output_format)
+		return bp_err_set(err, EINVAL,
+				  "%s and %s were built from different object sets (object-set digest %s, output format %u; %s, %u)",
+				  part_name(m, 0), part_name(m, i), a->provenance->object_set,
+				  a->provenance->output_format, b->provenance->object_set,
+				  b->provenance->output_format);
 	if (a->obj_cnt != b->obj_cnt)
 		return bp_err_set(err, EINVAL,
 				  "%s and %s were built from different object sets (%zu and %zu objects)",
@@ -191,6 +201,7 @@ static int write_merged(struct merger *m, struct bp_err *err)
 	const struct index_doc *first = &m->parts[0].ix.doc;
 	struct index_doc doc = {
 		.btfpack_version = BTFPACK_VERSION,
+		.provenance = first->provenance,
 		.dedup = dedup_mode_name(o->dedup),
 		.objects = first->objects,
 		.obj_cnt = first->obj_cnt,

@@ -331,6 +331,54 @@ static json_t *summary_json(struct jb *b, const struct index_doc *doc)
 	return j;
 }
 
+int index_bundle_id(const struct index_doc *doc, struct bp_hash *out)
+{
+	struct bp_hasher *h = bp_hasher_new();
+	size_t i;
+
+	if (!h)
+		return -ENOMEM;
+	for (i = 0; i < doc->kernel_cnt; i++) {
+		const struct index_kernel *k = &doc->kernels[i];
+
+		if (!kernel_ok(k))
+			continue;
+		bp_hasher_update(h, k->path, strlen(k->path) + 1);
+		bp_hasher_update(h, k->blob, strlen(k->blob) + 1);
+	}
+	bp_hasher_final(h, out);
+	return 0;
+}
+
+static json_t *provenance_json(struct jb *b, const struct index_doc *doc)
+{
+	const struct index_provenance *p = doc->provenance;
+	char id[BP_HASH_HEX_LEN + 1] = "";
+	json_t *j = jobj(b), *sources = jarr(b);
+	struct bp_hash h;
+	size_t i;
+
+	if (index_bundle_id(doc, &h))
+		jb_oom(b);
+	else
+		bp_hash_hex(&h, id);
+	put(b, j, "bundle_id", hash_str(b, id, "bundle", "bundle_id"));
+	put(b, j, "object_set", hash_str(b, p->object_set, "bundle", "object_set"));
+	put(b, j, "btfpack_version", str(b, doc->btfpack_version, "bundle", "btfpack_version"));
+	put(b, j, "output_format", num(b, p->output_format));
+	for (i = 0; i < doc->kernel_cnt && !b->ret; i++) {
+		const struct index_kernel *k = &doc->kernels[i];
+		json_t *s = jobj(b);
+
+		put(b, s, "path", str(b, k->source, kernel_ctx(k), "source"));
+		put(b, s, "xxh128", k->source_hash[0] ? hash_str(b, k->source_hash, kernel_ctx(k),
+								 "source_xxh128") : json_null());
+		append(b, sources, s);
+	}
+	put(b, j, "sources", sources);
+	return j;
+}
+
 /* json_dump_callback() sink: a growing, always NUL-terminated buffer. */
 struct sbuf {
 	char *data;
@@ -416,6 +464,8 @@ int index_json_render(const struct index_doc *doc, char **out, struct bp_err *er
 	put(&b, root, "kernels", kernels);
 
 	put(&b, root, "summary", summary_json(&b, doc));
+	if (doc->provenance)
+		put(&b, root, "provenance", provenance_json(&b, doc));
 	return finish(&b, root, out);
 }
 

@@ -56,8 +56,15 @@ struct index_part {
 	unsigned int of;	/* N */
 };
 
+/* Where a bundle came from (docs/index-format.md, "provenance"). */
+struct index_provenance {
+	char object_set[33];	/* object-set digest (batch/obj_set.h) */
+	unsigned int output_format; /* BTFPACK_OUTPUT_FORMAT of the minimizer */
+};
+
 struct index_doc {
 	const char *btfpack_version;
+	const struct index_provenance *provenance; /* NULL: no "provenance" key */
 	const char *dedup;	/* "symlink", "hardlink", "index", "none" */
 	const struct index_part *part; /* NULL: a whole bundle */
 	const struct index_object *objects;
@@ -72,6 +79,11 @@ struct index_doc {
  * UTF-8 become '?'. On error *out is NULL.
  */
 int index_json_render(const struct index_doc *doc, char **out, struct bp_err *err);
+
+/* The bundle id: xxh3-128 of every ok kernel's bundle path and blob hash,
+ * in index order (what a loader can get out of the bundle). -ENOMEM only.
+ */
+int index_bundle_id(const struct index_doc *doc, struct bp_hash *out);
 
 /* The coverage report: JSON (kernel x object counts) or a readable table.
  * The table marks objects whose arch differs from the kernel's, and ok
@@ -104,6 +116,7 @@ struct index_parsed {
 	const char *generator;
 	struct index_doc doc;	/* btfpack_version NULL: set by whoever renders */
 	struct index_part part;	/* doc.part points here when the index has one */
+	struct index_provenance prov; /* doc.provenance points here when it has one */
 	struct index_object *objects;
 	struct index_kernel *kernels;
 	void *root;		/* the document (jansson), owner of the strings */

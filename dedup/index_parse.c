@@ -131,6 +131,22 @@ static void read_part(struct rd *r, json_t *root, struct index_parsed *ix)
 	ix->doc.part = &ix->part;
 }
 
+/* What a merge and --keep-from compare; the rest of it is derived. */
+static void read_provenance(struct rd *r, json_t *root, struct index_parsed *ix)
+{
+	json_t *p = json_object_get(root, "provenance");
+
+	if (!p)
+		return;
+	if (!json_is_object(p)) {
+		bad(r, NULL, 0, "provenance", "an object");
+		return;
+	}
+	get_hash(r, p, "provenance", 0, "object_set", false, ix->prov.object_set);
+	ix->prov.output_format = (unsigned int)get_num(r, p, "provenance", 0, "output_format");
+	ix->doc.provenance = &ix->prov;
+}
+
 /* The arrays, allocated to their sizes (one more, so 0 allocates too). */
 static void read_arrays(struct rd *r, json_t *root, struct index_parsed *ix)
 {
@@ -180,6 +196,7 @@ int index_json_parse(const void *json, size_t size, const char *name, struct ind
 		bad(&r, NULL, 0, "generator", "\"btfpack <version>\"");
 	out->doc.dedup = get_str(&r, root, NULL, 0, "dedup", false);
 	read_part(&r, root, out);
+	read_provenance(&r, root, out);
 	read_arrays(&r, root, out);
 	if (r.ret)
 		index_parsed_free(out);
