@@ -15,6 +15,8 @@
 #include "dedup/hash.h"
 #include "dedup/index_json.h"
 
+struct build_cache;
+
 struct build_opts {
 	const char *hub;
 	const char *output;
@@ -28,8 +30,18 @@ struct build_opts {
 	bool verify;
 	bool quiet;
 	const char *report;	/* NULL, "-" (table on stdout) or a JSON path */
+	const char *cache_dir;	/* --cache DIR, or NULL */
+	size_t cache_max;	/* --cache-max bytes, 0: no eviction */
+	struct build_cache *cache; /* opened by build_run() from cache_dir */
 	struct hub_filter filter;
 	struct obj_set objs;
+};
+
+enum kernel_cached {
+	KC_NONE,		/* no --cache, or the input could not be hashed */
+	KC_MISS,
+	KC_SOURCE,		/* decoded BTF from the cache, minimized anew */
+	KC_RESULT,		/* the whole result from the cache */
 };
 
 struct kernel_result {
@@ -45,6 +57,8 @@ struct kernel_result {
 	struct index_coverage *coverage; /* one per object of the set */
 	size_t resolved, unresolved, rejected;
 	size_t mem_held;		/* budget bytes still reserved (the blob) */
+	enum kernel_cached cached;	/* what --cache gave */
+	bool decompressed;		/* an archive decoder ran on the input */
 };
 
 struct mem_budget;

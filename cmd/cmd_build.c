@@ -51,6 +51,10 @@ void cmd_build_usage(FILE *out)
 		"                           stdout for '-'\n"
 		"Behaviour:\n"
 		"  -j, --jobs N             worker threads (default: online CPUs)\n"
+		"  --cache DIR              reuse results and decoded kernels from DIR (made if\n"
+		"                           missing; may be shared by concurrent runs)\n"
+		"  --cache-max SIZE         after the run, evict least recently used cache\n"
+		"                           entries until DIR holds at most SIZE (K/M/G)\n"
 		"  --no-verify              do not re-decide every relocation against each\n"
 		"                           minimized BTF (on by default; --verify is accepted)\n"
 		"  --strict                 any failed kernel fails the run (no bundle)\n"
@@ -76,6 +80,8 @@ enum {
 	OPT_NO_VERIFY,
 	OPT_STRICT,
 	OPT_FOLLOW_SYMLINKS,
+	OPT_CACHE,
+	OPT_CACHE_MAX,
 };
 
 struct pending_obj {
@@ -207,6 +213,8 @@ static const struct option build_longopts[] = {
 	{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS },
+	{ "cache", required_argument, NULL, OPT_CACHE },
+	{ "cache-max", required_argument, NULL, OPT_CACHE_MAX },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -247,6 +255,10 @@ static int parse_value(int c, const char *arg, struct build_opts *o, struct pars
 		if (parse_size(arg, &o->max_memory))
 			return usage_error("--max-memory wants a size like 2G, got '%s'", arg);
 		break;
+	case OPT_CACHE_MAX:
+		if (parse_size(arg, &o->cache_max) || !o->cache_max)
+			return usage_error("--cache-max wants a size like 2G, got '%s'", arg);
+		break;
 	default:
 		cmd_build_usage(stderr);
 		return EXIT_USAGE;
@@ -273,6 +285,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		case OPT_STRICT: o->strict = true; break;
 		case OPT_FOLLOW_SYMLINKS: o->filter.follow_symlinks = true; break;
 		case OPT_REPORT: o->report = optarg; break;
+		case OPT_CACHE: o->cache_dir = optarg; break;
 		default:
 			ret = parse_value(c, optarg, o, ps);
 			if (ret != CMD_RUN)
@@ -285,6 +298,8 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		return usage_error("-o BUNDLE is required");
 	if (!ps->obj_cnt)
 		return usage_error("give BPF objects with --obj or --obj-arch");
+	if (o->cache_max && !o->cache_dir)
+		return usage_error("--cache-max needs --cache DIR");
 	o->hub = argv[optind];
 	o->filter.arches = ps->arches;
 	o->filter.distros = ps->distros;
