@@ -15,6 +15,7 @@
 #include "batch/build.h"
 #include "batch/bundle_emit.h"
 #include "batch/carry.h"
+#include "batch/build_cache.h"
 #include "batch/mem_budget.h"
 #include "core/minimize_run.h"
 #include "core/objfile.h"
@@ -40,6 +41,8 @@ struct driver {
 	size_t ok, failed, bytes_in, bytes_btf;
 	struct index_part part;	/* --shard */
 	struct carry carry;	/* --keep-from */
+	size_t cache_results, cache_sources, decompressed;
+	struct build_opts run;	/* the options, with the cache opened */
 	/* the index document, once every kernel is settled */
 	struct index_object *ix_objs;
 	struct index_kernel *ix_kernels;
@@ -250,6 +253,38 @@ static void summary(const struct driver *d)
 		(double)d->bytes_in / 1048576.0, (double)d->bytes_btf / 1048576.0,
 		(double)d->emit.bytes_out / 1024.0, elapsed(d),
 		mem_size_str(budget, d->budget.limit));
+	if (d->o->cache)
+		fprintf(stderr, "btfpack: cache: %zu of %zu kernels from results, %zu from decoded "
+			"sources; %zu archives decompressed\n", d->cache_results, d->hub.cnt,
+			d->cache_sources, d->decompressed);
+}
+
+/* --cache DIR: a cache that cannot be opened costs speed, not the run. */
+static void open_cache(struct driver *d, const struct build_opts *o)
+{
+	struct bp_err err;
+
+	d->run = *o;
+	d->o = &d->run;
+	if (o->cache_dir && build_cache_open(o->cache_dir, &d->run.cache, &err))
+		bp_print_errorf("warning: %s; building without the cache", err.msg);
+}
+
+/* --cache-max: after the bundle, so this run's entries are the newest. */
+static void close_cache(struct driver *d)
+{
+	struct cache_evicted ev;
+	struct bp_err err;
+
+	if (!d->run.cache)
+		return;
+	if (d->o->cache_max && build_cache_evict(d->run.cache, d->o->cache_max, &ev, &err))
+		bp_print_errorf("warning: %s", err.msg);
+	else if (d->o->cache_max && !d->o->quiet)
+		fprintf(stderr, "btfpack: cache: evicted %zu entries (%.1f KiB), %.1f KiB kept\n",
+			ev.entries, (double)ev.bytes / 1024.0, (double)ev.kept_bytes / 1024.0);
+	build_cache_close(d->run.cache);
+	d->run.cache = NULL;
 }
 
 /* Wait for kernel i, then account for it and write it. */
@@ -265,6 +300,9 @@ static int take_kernel(struct driver *d, size_t i, struct bp_err *err)
 
 	d->bytes_in += r->source_size;
 	d->bytes_btf += r->btf_size;
+	d->cache_results += r->cached == KC_RESULT;
+	d->cache_sources += r->cached == KC_SOURCE;
+	d->decompressed += r->decompressed;
 	if (r->ok) {
 		d->ok++;
 		ret = bundle_emit_kernel(&d->emit, i, d->hub.kernels[i].bundle_path, &r->blob_hash,
@@ -428,6 +466,7 @@ enum build_outcome build_run(const struct build_opts *o)
 
 	pthread_mutex_init(&d.lock, NULL);
 	pthread_cond_init(&d.cond, NULL);
+	open_cache(&d, o);
 	mem_budget_init(&d.budget, o->max_memory);
 	clock_gettime(CLOCK_MONOTONIC, &d.start);
 	if (!prepare(&d, &err) &&
@@ -447,6 +486,7 @@ enum build_outcome build_run(const struct build_opts *o)
 		code = BUILD_FAILED;
 	}
 	summary(&d);
+	close_cache(&d);
 	driver_free(&d);
 	return code;
 }

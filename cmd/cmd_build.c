@@ -56,6 +56,10 @@ void cmd_build_usage(FILE *out)
 		"                           HUB, marked \"carried_from\" in index.json\n"
 		"Behaviour:\n"
 		"  -j, --jobs N             worker threads (default: online CPUs)\n"
+		"  --cache DIR              reuse results and decoded kernels from DIR (made if\n"
+		"                           missing; may be shared by concurrent runs)\n"
+		"  --cache-max SIZE         after the run, evict least recently used cache\n"
+		"                           entries until DIR holds at most SIZE (K/M/G)\n"
 		"  --no-verify              do not re-decide every relocation against each\n"
 		"                           minimized BTF (on by default; --verify is accepted)\n"
 		"  --strict                 any failed kernel fails the run (no bundle)\n"
@@ -83,6 +87,8 @@ enum {
 	OPT_FOLLOW_SYMLINKS,
 	OPT_SHARD,
 	OPT_KEEP_FROM,
+	OPT_CACHE,
+	OPT_CACHE_MAX,
 };
 
 struct pending_obj {
@@ -238,6 +244,8 @@ static const struct option build_longopts[] = {
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "keep-from", required_argument, NULL, OPT_KEEP_FROM },
+	{ "cache", required_argument, NULL, OPT_CACHE },
+	{ "cache-max", required_argument, NULL, OPT_CACHE_MAX },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -283,6 +291,10 @@ static int parse_value(int c, const char *arg, struct build_opts *o, struct pars
 			return usage_error("--shard wants K/N with 1 <= K <= N <= %u, got '%s'",
 					   SHARD_MAX, arg);
 		break;
+	case OPT_CACHE_MAX:
+		if (parse_size(arg, &o->cache_max) || !o->cache_max)
+			return usage_error("--cache-max wants a size like 2G, got '%s'", arg);
+		break;
 	default:
 		cmd_build_usage(stderr);
 		return EXIT_USAGE;
@@ -310,6 +322,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		case OPT_FOLLOW_SYMLINKS: o->filter.follow_symlinks = true; break;
 		case OPT_REPORT: o->report = optarg; break;
 		case OPT_KEEP_FROM: o->keep_from = optarg; break;
+		case OPT_CACHE: o->cache_dir = optarg; break;
 		default:
 			ret = parse_value(c, optarg, o, ps);
 			if (ret != CMD_RUN)
@@ -322,6 +335,8 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		return usage_error("-o BUNDLE is required");
 	if (!ps->obj_cnt)
 		return usage_error("give BPF objects with --obj or --obj-arch");
+	if (o->cache_max && !o->cache_dir)
+		return usage_error("--cache-max needs --cache DIR");
 	o->hub = argv[optind];
 	o->filter.arches = ps->arches;
 	o->filter.distros = ps->distros;
