@@ -146,6 +146,23 @@ static int reserve_memory(const struct build_opts *o, const struct hub_kernel *k
 	return 0;
 }
 
+/* An input that failed before it was loaded (its memory plan) is still
+ * named by its bytes when they can be read, as --cache names it: the index
+ * must not depend on --cache.
+ */
+static void hash_unplanned(const struct hub_kernel *k, struct kernel_result *res)
+{
+	struct bp_file_view view;
+	struct bp_err err;
+
+	if (res->source_read || bp_view_file(k->abs_path, BP_MAX_INPUT_FILE, &view, &err))
+		return;
+	bp_hash_bytes(view.data, view.size, &res->source_hash);
+	res->source_size = view.size;
+	res->source_read = true;
+	bp_unview_file(&view);
+}
+
 /* With --cache: the result, or what reading the decoded source costs. */
 static int reserve_cached(const struct hub_kernel *k, struct mem_budget *budget, size_t ticket, struct kernel_work *w,
 			  struct kernel_result *res, struct mem_plan *plan, struct bp_err *err)
@@ -203,6 +220,8 @@ void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
 	} else {
 		res->decompressed = k->kind == HUB_ARCHIVE;	/* the plan peeks in */
 		ret = reserve_memory(o, k, budget, ticket, &plan, &res->mem_held, &err);
+		if (ret && k->kind != HUB_DIR)
+			hash_unplanned(k, res);
 	}
 	if (!ret && (!w.objs || !w.obj_idx || !w.stats || !res->coverage))
 		ret = bp_err_set(&err, ENOMEM, "%s: out of memory", k->source);
