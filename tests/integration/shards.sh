@@ -39,6 +39,9 @@ for k in "$KDIR"/*.btf; do
 	done
 	i=$((i + 1))
 done
+# 20.04.1 sorts after 20.04/ in the walk, before it by strcmp
+mkdir -p "$HUB/ubuntu/20.04.1/x86_64"
+cp "$KDIR/enum_added.btf" "$HUB/ubuntu/20.04.1/x86_64/point.btf"
 printf 'not an xz stream' > "$HUB/ubuntu/20.04/x86_64/corrupt.btf.tar.xz"
 cp "$KDIR/base.btf" "$HUB/debian/11/arm64/twice.btf"
 mkdir -p "$WORK/stage"
