@@ -46,9 +46,16 @@ static const void **sorted(const void *base, size_t n, size_t sz,
 	return v;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a && b ? !strcmp(a, b) : a == b;
+}
+
+/* Status, blob, or where it came from (carried by --keep-from or built). */
 static bool kernel_changed(const struct index_kernel *a, const struct index_kernel *b)
 {
-	return strcmp(a->status, b->status) || strcmp(a->blob, b->blob);
+	return strcmp(a->status, b->status) || strcmp(a->blob, b->blob) ||
+	       !same_str(a->carried_from, b->carried_from);
 }
 
 static bool object_changed(const struct index_object *a, const struct index_object *b)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* btfpack diff: what changed between two bundles, from their indexes:
- * kernels added, removed or changed (status or blob), objects added,
+ * kernels added, removed or changed (status, blob, or carried_from: kept
+ * by --keep-from, or built again), objects added,
  * removed or changed (xxh128 or relocation count), for a nightly change log.
  */
 #ifndef BTFPACK_ARCHIVE_BUNDLE_DIFF_H

@@ -21,10 +21,12 @@ void cmd_diff_usage(FILE *out)
 		"Usage: btfpack diff [--json] OLD NEW\n"
 		"\n"
 		"Compare two bundles by their index.json: kernels added, removed and\n"
-		"changed (status or minimized BTF differs), objects added, removed and\n"
-		"changed (file hash or relocation count). One line each, sorted by path:\n"
+		"changed (status, minimized BTF, or carried by --keep-from), objects added,\n"
+		"removed and changed (file hash or relocation count). One line each, sorted\n"
+		"by path:\n"
 		"  + PATH                 added        - PATH   removed\n"
-		"  ~ PATH: OLD -> NEW     changed (blob hash, or ok/failed)\n"
+		"  ~ PATH: OLD -> NEW     changed (blob hash, or 'failed')\n"
+		"with ', carried from ID' where NEW keeps the kernel from bundle ID,\n"
 		"then 'object' lines the same way, and a count line.\n"
 		"\n"
 		"  --json       one JSON document on stdout instead\n"
@@ -47,6 +49,8 @@ static void print_kernel(const struct diff_kernel *c)
 	bp_fputs_escaped(k->path, stdout);
 	if (c->kind == DIFF_CHANGED)
 		printf(": %s -> %s", kernel_state(c->old_k), kernel_state(c->new_k));
+	if (c->new_k && c->new_k->carried_from)
+		printf(", carried from %s", c->new_k->carried_from);
 	putchar('\n');
 }
 
@@ -90,9 +94,10 @@ static json_t *kernel_json(const struct diff_kernel *c)
 {
 	const struct index_kernel *k = c->new_k ? c->new_k : c->old_k;
 
-	return json_pack("{s:s, s:s, s:s?, s:s?}", "change", kind_name(c->kind), "path", k->path,
-			 "old", c->old_k ? kernel_state(c->old_k) : NULL, "new",
-			 c->new_k ? kernel_state(c->new_k) : NULL);
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "change", kind_name(c->kind), "path",
+			 k->path, "old", c->old_k ? kernel_state(c->old_k) : NULL, "new",
+			 c->new_k ? kernel_state(c->new_k) : NULL, "carried_from",
+			 c->new_k ? c->new_k->carried_from : NULL);
 }
 
 static json_t *object_json(const struct diff_object *c)

@@ -218,8 +218,12 @@ check "only that kernel is carried" [ "$(grep -c '"carried_from"' "$WORK/kept.js
 "$BTFPACK" lookup "$WORK/kept.tar" "$GONE" "$WORK/carried.btf" 2> /dev/null || fail "lookup of the carried kernel"
 check "the carried kernel has its old bytes" cmp -s "$WORK/old.btf" "$WORK/carried.btf"
 rc=0
-"$BTFPACK" diff "$WHOLE" "$WORK/kept.tar" > /dev/null 2>&1 || rc=$?
-check "diff: nothing removed once carried ($rc)" [ "$rc" -eq 0 ]
+"$BTFPACK" diff "$WHOLE" "$WORK/kept.tar" > "$WORK/keptdiff.txt" 2>&1 || rc=$?
+blob=$(jget "$WORK/kept.flat" "kernels.${idx:-0}.blob")
+got="$rc $(grep -c '^[-+~] ' "$WORK/keptdiff.txt")"
+check "diff: the carried kernel is the one change (exit, lines: $got)" [ "$got" = "1 1" ]
+check "diff names where it was carried from" \
+	grep -qx "~ $GONE: $blob -> $blob, carried from $old_id" "$WORK/keptdiff.txt"
 shards "$WORK/keptpart" .tar --keep-from "$WHOLE" "${OBJS[@]}" "$HUB4" || fail "shards with --keep-from"
 merge "$WORK/keptmerged.tar" "$WORK"/keptpart.*.tar || fail "merge of --keep-from parts"
 check "--keep-from shards merged == one --keep-from build" cmp -s "$WORK/kept.tar" "$WORK/keptmerged.tar"
