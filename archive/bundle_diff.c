@@ -58,9 +58,16 @@ static bool kernel_changed(const struct index_kernel *a, const struct index_kern
 	       !same_str(a->carried_from, b->carried_from);
 }
 
+/* Format 2 records an object's relocation digest, format 1 its file hash
+ * and count: compare what both have.
+ */
 static bool object_changed(const struct index_object *a, const struct index_object *b)
 {
-	return strcmp(a->hash, b->hash) || a->relocations != b->relocations;
+	if (a->relo[0] && b->relo[0])
+		return strcmp(a->relo, b->relo);
+	if (a->hash[0] && b->hash[0])
+		return strcmp(a->hash, b->hash) || a->relocations != b->relocations;
+	return true;
 }
 
 static void add_kernel(struct bundle_diff *d, enum diff_kind kind, const struct index_kernel *a,

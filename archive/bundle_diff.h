@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* btfpack diff: what changed between two bundles, from their indexes:
  * kernels added, removed or changed (status, blob, or carried_from: kept
- * by --keep-from, or built again), objects added,
- * removed or changed (xxh128 or relocation count), for a nightly change log.
+ * by --keep-from, or built again), objects added, removed or changed
+ * (relocation digest; in a format 1 index, file hash or relocation count),
+ * for a nightly change log.
  */
 #ifndef BTFPACK_ARCHIVE_BUNDLE_DIFF_H
 #define BTFPACK_ARCHIVE_BUNDLE_DIFF_H

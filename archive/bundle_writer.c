@@ -41,6 +41,7 @@ struct path_set {
 
 struct bundle_writer {
 	enum bundle_format fmt;
+	unsigned int flags;
 	time_t mtime;
 	char *dest;		/* destination, without trailing '/' */
 	char *tmp;		/* <dest>.tmp.<pid>.XXXXXX: file (tar) or directory */
@@ -236,13 +237,16 @@ static void fsync_parent(const char *path)
 
 /* ---- tar output ---- */
 
-static int tar_set_filter(struct archive *a, enum bundle_format fmt)
+static int tar_set_filter(struct archive *a, enum bundle_format fmt, unsigned int flags)
 {
+	bool max = flags & BUNDLE_MAX_COMPRESSION;
 	int r;
 
 	switch (fmt) {
 	case BUNDLE_TAR_GZ:
 		r = archive_write_add_filter_gzip(a);
+		if (r >= ARCHIVE_WARN && max)
+			r = archive_write_set_filter_option(a, "gzip", "compression-level", "9");
 		if (r < ARCHIVE_WARN)
 			return r;
 		/* no mtime in the gzip header (libarchive never stores a name) */
@@ -290,9 +294,12 @@ static int tar_open(struct bundle_writer *w, struct bp_err *err)
 	if (!w->a)
 		return bp_err_set(err, ENOMEM, "%s: out of memory", w->dest);
 	/* pax-restricted is plain ustar unless a name or size needs more */
-	r = archive_write_set_format_pax_restricted(w->a);
+	if (w->flags & BUNDLE_VERBATIM_NAMES)
+		r = archive_write_set_format_ustar(w->a);
+	else
+		r = archive_write_set_format_pax_restricted(w->a);
 	if (r >= ARCHIVE_WARN)
-		r = tar_set_filter(w->a, w->fmt);
+		r = tar_set_filter(w->a, w->fmt, w->flags);
 	if (r >= ARCHIVE_WARN)
 		r = archive_write_open_fd(w->a, w->fd);
 	if (r < ARCHIVE_WARN)
@@ -630,6 +637,42 @@ static int emit_parents(struct bundle_writer *w, const char *path, struct bp_err
 	return ret;
 }
 
+/* No ".." component and not absolute; empty and "." ones are a reader's
+ * business (bcc compares names byte for byte).
+ */
+static bool verbatim_path_ok(const char *path)
+{
+	const char *p = path, *end;
+
+	if (!*path || *path == '/')
+		return false;
+	for (;;) {
+		end = strchrnul(p, '/');
+		if (end - p == 2 && p[0] == '.' && p[1] == '.')
+			return false;
+		if (!*end)
+			return end != p;	/* no trailing '/' */
+		p = end + 1;
+	}
+}
+
+static int add_verbatim(struct bundle_writer *w, const char *path, int kind,
+			const void *data, size_t size, struct bp_err *err)
+{
+	if (kind != KIND_FILE)
+		return bp_err_set(err, EINVAL, "%s: %s: only regular files in this bundle",
+				  w->dest, path);
+	if (!verbatim_path_ok(path))
+		return bp_err_set(err, EINVAL, "%s: bad entry path \"%s\"", w->dest, path);
+	if (strlen(path) > BUNDLE_USTAR_NAME_MAX)
+		return bp_err_set(err, ENAMETOOLONG,
+				  "%s: entry name %s is over %d bytes, the ustar name field",
+				  w->dest, path, BUNDLE_USTAR_NAME_MAX);
+	if (set_get(&w->paths, path))
+		return bp_err_set(err, EEXIST, "%s: entry %s added twice", w->dest, path);
+	return emit(w, path, kind, NULL, data, size, err);
+}
+
 static int add_entry(struct bundle_writer *w, const char *path, int kind,
 		     const char *target, const void *data, size_t size, struct bp_err *err)
 {
@@ -638,6 +681,8 @@ static int add_entry(struct bundle_writer *w, const char *path, int kind,
 	if (w->broken)
 		return bp_err_set(err, EIO, "%s: not adding %s after an earlier write error",
 				  w->dest, path);
+	if (w->flags & BUNDLE_VERBATIM_NAMES)
+		return add_verbatim(w, path, kind, data, size, err);
 	if (!entry_path_ok(path))
 		return bp_err_set(err, EINVAL, "%s: bad entry path \"%s\"", w->dest, path);
 	if (set_get(&w->paths, path))
@@ -651,6 +696,12 @@ static int add_entry(struct bundle_writer *w, const char *path, int kind,
 int bundle_open(const char *path, enum bundle_format fmt, time_t mtime,
 		struct bundle_writer **out, struct bp_err *err)
 {
+	return bundle_open_flags(path, fmt, mtime, 0, out, err);
+}
+
+int bundle_open_flags(const char *path, enum bundle_format fmt, time_t mtime,
+		      unsigned int flags, struct bundle_writer **out, struct bp_err *err)
+{
 	struct bundle_writer *w;
 	const char *base;
 	size_t len;
@@ -659,6 +710,8 @@ int bundle_open(const char *path, enum bundle_format fmt, time_t mtime,
 	*out = NULL;
 	if ((unsigned int)fmt > BUNDLE_TAR_ZST)
 		return bp_err_set(err, EINVAL, "%s: unknown bundle format %d", path, (int)fmt);
+	if ((flags & BUNDLE_VERBATIM_NAMES) && fmt == BUNDLE_DIR)
+		return bp_err_set(err, EINVAL, "%s: verbatim member names need a tar", path);
 	len = strlen(path);
 	while (len > 1 && path[len - 1] == '/')
 		len--;
@@ -666,6 +719,7 @@ int bundle_open(const char *path, enum bundle_format fmt, time_t mtime,
 	if (!w)
 		return bp_err_set(err, ENOMEM, "%s: out of memory", path);
 	w->fmt = fmt;
+	w->flags = flags;
 	w->mtime = mtime;
 	w->fd = -1;
 	w->lock.fd = -1;
@@ -779,4 +833,94 @@ void bundle_abort(struct bundle_writer *w)
 		close(w->fd);
 	bp_temp_discard(w->tmp);
 	writer_free(w);
+}
+
+/* ---- one-file tar.xz in memory ---- */
+
+struct membuf {
+	unsigned char *data;
+	size_t len, cap;
+};
+
+static la_ssize_t membuf_write(struct archive *a, void *ctx, const void *buf, size_t n)
+{
+	struct membuf *m = ctx;
+	unsigned char *p;
+	size_t cap;
+
+	if (n > SIZE_MAX / 2 - m->len) {
+		archive_set_error(a, ENOMEM, "output too large");
+		return -1;
+	}
+	if (m->len + n > m->cap) {
+		cap = m->cap ? m->cap : 16384;
+		while (cap < m->len + n)
+			cap *= 2;
+		p = realloc(m->data, cap);
+		if (!p) {
+			archive_set_error(a, ENOMEM, "out of memory");
+			return -1;
+		}
+		m->data = p;
+		m->cap = cap;
+	}
+	memcpy(m->data + m->len, buf, n);
+	m->len += n;
+	return (la_ssize_t)n;
+}
+
+static int one_entry(struct archive *a, const char *name, const void *data, size_t size,
+		     time_t mtime)
+{
+	struct archive_entry *e = archive_entry_new();
+	int r = ARCHIVE_FATAL;
+
+	if (!e)
+		return r;
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, MODE_FILE);
+	archive_entry_set_size(e, (la_int64_t)size);
+	archive_entry_set_uid(e, 0);
+	archive_entry_set_gid(e, 0);
+	archive_entry_set_mtime(e, mtime, 0);
+	r = archive_write_header(a, e);
+	if (r >= ARCHIVE_WARN && size &&
+	    archive_write_data(a, data, size) != (la_ssize_t)size)
+		r = ARCHIVE_FATAL;
+	archive_entry_free(e);
+	return r;
+}
+
+int bundle_tar_xz_one(const char *name, const void *data, size_t size, time_t mtime,
+		      void **out, size_t *out_size, struct bp_err *err)
+{
+	struct membuf m = { 0 };
+	struct archive *a;
+	int r;
+
+	*out = NULL;
+	*out_size = 0;
+	a = archive_write_new();
+	if (!a)
+		return bp_err_set(err, ENOMEM, "%s: out of memory", name);
+	r = archive_write_set_format_pax_restricted(a);
+	if (r >= ARCHIVE_WARN)
+		r = tar_set_filter(a, BUNDLE_TAR_XZ, 0);
+	if (r >= ARCHIVE_WARN)
+		r = archive_write_open2(a, &m, NULL, membuf_write, NULL, NULL);
+	if (r >= ARCHIVE_WARN)
+		r = one_entry(a, name, data, size, mtime);
+	if (r >= ARCHIVE_WARN)
+		r = archive_write_close(a);
+	if (r < ARCHIVE_WARN) {
+		r = bp_err_set(err, EIO, "%s: cannot make its tar.xz: %s", name, ar_errstr(a));
+		archive_write_free(a);
+		free(m.data);
+		return r;
+	}
+	archive_write_free(a);
+	*out = m.data;
+	*out_size = m.len;
+	return 0;
 }

@@ -42,6 +42,31 @@ struct bundle_writer;
 int bundle_open(const char *path, enum bundle_format fmt, time_t mtime,
 		struct bundle_writer **out, struct bp_err *err);
 
+enum bundle_flags {
+	/* tar only: member names as given, for readers that compare the
+	 * 100-byte ustar name field (bcc): strict ustar (no pax records; a
+	 * name over BUNDLE_USTAR_NAME_MAX bytes is -ENAMETOOLONG), no
+	 * directory entries, "./" prefixes and empty components allowed
+	 * (".." components and absolute names are still -EINVAL); files only
+	 */
+	BUNDLE_VERBATIM_NAMES = 1u << 0,
+	/* gzip at level 9 (xz stays at 6: level 9 takes 674 MiB to encode) */
+	BUNDLE_MAX_COMPRESSION = 1u << 1,
+};
+
+/* bcc copies a name into a 100-byte buffer and strcmp()s the field */
+#define BUNDLE_USTAR_NAME_MAX 99
+
+int bundle_open_flags(const char *path, enum bundle_format fmt, time_t mtime,
+		      unsigned int flags, struct bundle_writer **out, struct bp_err *err);
+
+/* A tar.xz in memory holding one regular file, name, with data (the
+ * btfhub-archive per-kernel file): ustar, owner 0, mode 0644, mtime.
+ * *out is malloc'ed.
+ */
+int bundle_tar_xz_one(const char *name, const void *data, size_t size, time_t mtime,
+		      void **out, size_t *out_size, struct bp_err *err);
+
 /* Paths are relative ("android/12-5.10/arm64/x.btf"), '/'-separated, and
  * must be added in the order they should appear (callers sort).
  * Errors: -EINVAL for an empty, absolute or non-canonical path ("a//b",

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "archive/bundle_render.h"
 #include "archive/bundle_writer.h"
 #include "batch/hub_walk.h"
 #include "batch/obj_set.h"
@@ -21,6 +22,9 @@ struct build_opts {
 	const char *hub;
 	const char *output;
 	enum bundle_format format;
+	unsigned int out_flags;	/* bundle_open_flags(), from the profile */
+	enum bundle_profile profile;
+	bool aliases;		/* --aliases: entries under consumers' keys too */
 	enum dedup_mode dedup;
 	unsigned int jobs;
 	size_t member_cap;

@@ -36,14 +36,17 @@ struct driver {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	struct timespec start;
-	/* filled while writing */
-	struct bundle_emit emit;
-	size_t ok, failed, bytes_in, bytes_btf;
+	/* filled as kernels finish, in input order */
+	struct blob_store *blobs;
+	size_t *holder;		/* per ok kernel: the kernel that keeps its bytes */
+	size_t ok, failed, bytes_in, bytes_btf, bytes_out;
 	struct index_part part;	/* --shard */
 	struct carry carry;	/* --keep-from */
 	size_t cache_results, cache_sources, decompressed;
 	struct build_opts run;	/* the options, with the cache opened */
-	/* the index document, once every kernel is settled */
+	/* the rendering and the index document, once every kernel is settled */
+	struct bundle_emit emit;
+	const void **data;	/* per kernel: its bytes, for the renderer */
 	struct index_object *ix_objs;
 	struct index_kernel *ix_kernels;
 	struct index_provenance prov;
@@ -154,6 +157,26 @@ static void progress(const struct driver *d, size_t written)
 		fprintf(stderr, "\r\033[K");
 }
 
+/* The first kernel with these bytes keeps them for the renderer; a repeat
+ * drops its copy.
+ */
+static int keep_blob(struct driver *d, size_t i, struct bp_err *err)
+{
+	struct kernel_result *r = &d->results[i];
+	const char *first;
+
+	if (blob_store_add_tag(d->blobs, &r->blob_hash, d->hub.kernels[i].bundle_path, i, &first,
+			       &d->holder[i]))
+		return bp_err_set(err, ENOMEM, "out of memory");
+	if (!first) {
+		d->bytes_out += r->blob_size;
+		return 0;
+	}
+	free(r->blob);
+	r->blob = NULL;
+	return 0;
+}
+
 static void fill_index(struct driver *d, struct index_object *objs,
 		       struct index_kernel *kernels, struct index_doc *doc)
 {
@@ -164,6 +187,7 @@ static void fill_index(struct driver *d, struct index_object *objs,
 		objs[i].name = set->entries[i].name;
 		objs[i].arch = set->entries[i].arch;
 		bp_hash_hex(&set->entries[i].hash, objs[i].hash);
+		bp_hash_hex(&set->entries[i].relo, objs[i].relo);
 		objs[i].relocations = set->entries[i].obj->relo_cnt;
 	}
 	for (i = 0; i < d->hub.cnt; i++) {
@@ -185,7 +209,6 @@ static void fill_index(struct driver *d, struct index_object *objs,
 		x->size = r->blob_size;
 		if (r->source_read)
 			bp_hash_hex(&r->source_hash, x->source_hash);
-		x->link = d->emit.links[i];
 		x->carried_from = r->carried_from;
 		x->resolved = r->resolved;
 		x->unresolved = r->unresolved;
@@ -194,7 +217,6 @@ static void fill_index(struct driver *d, struct index_object *objs,
 	}
 	doc->btfpack_version = BTFPACK_VERSION;
 	doc->provenance = &d->prov;
-	doc->dedup = dedup_mode_name(d->o->dedup);
 	doc->part = d->o->shard_of ? &d->part : NULL;
 	doc->objects = objs;
 	doc->obj_cnt = set->cnt;
@@ -239,19 +261,52 @@ static int make_index(struct driver *d, struct bp_err *err)
 	return 0;
 }
 
+/* Plan the output; a kernel the profile cannot hold fails alone. */
+static int plan_output(struct driver *d, struct bp_err *err)
+{
+	const struct build_opts *o = d->o;
+	const struct emit_opts eo = { o->profile, o->dedup, o->aliases, o->mtime };
+	struct kernel_result *r;
+	size_t i, dropped;
+	int ret;
+
+	d->data = calloc(d->hub.cnt + 1, sizeof(*d->data));
+	if (!d->data)
+		return bp_err_set(err, ENOMEM, "out of memory");
+	for (i = 0; i < d->hub.cnt; i++)
+		d->data[i] = d->results[i].ok ? d->results[d->holder[i]].blob : NULL;
+	ret = bundle_emit_plan(&d->emit, &eo, d->ix_kernels, d->hub.cnt, d->data, &dropped, err);
+	if (ret)
+		return ret;
+	bundle_emit_doc(&d->emit, &d->doc);
+	for (i = 0; dropped && i < d->hub.cnt; i++) {
+		r = &d->results[i];
+		if (!r->ok || !strcmp(d->ix_kernels[i].status, "ok"))
+			continue;
+		r->ok = false;
+		snprintf(r->error, sizeof(r->error), "%s", d->ix_kernels[i].error);
+		d->ix_kernels[i].error = r->error;
+		d->ix_kernels[i].coverage = NULL;
+		bp_print_error(r->error);
+		d->ok--;
+		d->failed++;
+	}
+	return 0;
+}
+
 static void summary(const struct driver *d)
 {
 	char budget[32];
 
 	/* nothing to sum up when the run stopped before it had a hub */
-	if (d->o->quiet || !d->emit.blobs)
+	if (d->o->quiet || !d->blobs)
 		return;
 	fprintf(stderr,
 		"btfpack: %zu kernels: %zu ok, %zu failed; %zu unique blobs; "
 		"in %.1f MiB (%.1f MiB BTF) -> out %.1f KiB; %.2f s, memory budget %s\n",
-		d->hub.cnt, d->ok, d->failed, blob_store_unique(d->emit.blobs),
+		d->hub.cnt, d->ok, d->failed, blob_store_unique(d->blobs),
 		(double)d->bytes_in / 1048576.0, (double)d->bytes_btf / 1048576.0,
-		(double)d->emit.bytes_out / 1024.0, elapsed(d),
+		(double)d->bytes_out / 1024.0, elapsed(d),
 		mem_size_str(budget, d->budget.limit));
 	if (d->o->cache)
 		fprintf(stderr, "btfpack: cache: %zu of %zu kernels from results, %zu from decoded "
@@ -305,15 +360,14 @@ static int take_kernel(struct driver *d, size_t i, struct bp_err *err)
 	d->decompressed += r->decompressed;
 	if (r->ok) {
 		d->ok++;
-		ret = bundle_emit_kernel(&d->emit, i, d->hub.kernels[i].bundle_path, &r->blob_hash,
-					 r->blob, r->blob_size, err);
+		ret = keep_blob(d, i, err);
 	} else {
 		d->failed++;
 		bp_print_error(r->error);
 	}
-	/* the blob is in the bundle now; keep only what the index needs */
-	free(r->blob);
-	r->blob = NULL;
+	/* a kept blob is small next to the kernels in flight: its memory
+	 * leaves the budget
+	 */
 	mem_budget_shrink(&d->budget, &r->mem_held, 0);
 	progress(d, i + 1);
 	return ret;
@@ -367,6 +421,9 @@ static void driver_free(struct driver *d)
 	free(d->ix_objs);
 	free(d->ix_kernels);
 	bundle_emit_free(&d->emit);
+	free(d->data);
+	free(d->holder);
+	blob_store_free(d->blobs);
 	carry_free(&d->carry);
 	hub_list_free(&d->hub);
 	pthread_mutex_destroy(&d->lock);
@@ -438,7 +495,9 @@ static int prepare(struct driver *d, struct bp_err *err)
 	n = d->hub.cnt;
 	d->results = calloc(n + 1, sizeof(*d->results));
 	d->done = calloc(n + 1, sizeof(*d->done));
-	if (!d->results || !d->done || mark_unusable(d)) {
+	d->holder = calloc(n + 1, sizeof(*d->holder));
+	d->blobs = blob_store_new();
+	if (!d->results || !d->done || !d->holder || !d->blobs || mark_unusable(d)) {
 		bp_err_set(err, ENOMEM, "out of memory");
 		return -1;
 	}
@@ -448,19 +507,20 @@ static int prepare(struct driver *d, struct bp_err *err)
 /* Index, then commit: the bundle is in place or nothing is. A shard's
  * part may hold no ok kernel: the merge decides for the whole tree.
  */
-static int write_bundle(struct driver *d, struct bp_err *err)
+static int write_bundle(struct driver *d, struct bundle_writer **w, struct bp_err *err)
 {
 	const struct build_opts *o = d->o;
 
 	if ((!d->ok && !o->shard_of) || (d->failed && o->strict))
 		return bp_err_set(err, EINVAL, "%s: not written: %s", o->output,
 				  d->ok ? "--strict and some kernels failed" : "no kernel succeeded");
-	return bundle_emit_commit(&d->emit, &d->doc, err);
+	return bundle_emit_write(&d->emit, w, &d->doc, err);
 }
 
 enum build_outcome build_run(const struct build_opts *o)
 {
 	struct driver d = { .o = o };
+	struct bundle_writer *w = NULL;
 	struct bp_err err = { { 0 } };
 	enum build_outcome code = BUILD_FAILED;
 
@@ -469,10 +529,13 @@ enum build_outcome build_run(const struct build_opts *o)
 	open_cache(&d, o);
 	mem_budget_init(&d.budget, o->max_memory);
 	clock_gettime(CLOCK_MONOTONIC, &d.start);
-	if (!prepare(&d, &err) &&
-	    !bundle_emit_open(&d.emit, o->output, o->format, o->mtime, o->dedup, d.hub.cnt, &err) &&
-	    !run_workers(&d, &err) && !make_index(&d, &err) && !write_bundle(&d, &err))
+	if (!prepare(&d, &err) && !bundle_open_flags(o->output, o->format, o->mtime, o->out_flags,
+						     &w, &err) &&
+	    !run_workers(&d, &err) && !make_index(&d, &err) && !plan_output(&d, &err) &&
+	    !write_bundle(&d, &w, &err))
 		code = d.failed ? BUILD_PARTIAL : BUILD_OK;
+	if (w)
+		bundle_abort(w);
 	if (code == BUILD_FAILED && err.msg[0])
 		bp_print_error(err.msg);
 	/* after the bundle, so a full disk for the report cannot cost the

@@ -1,45 +1,59 @@
 /* SPDX-License-Identifier: MIT */
-/* Writing a bundle from settled results: each kernel's blob placed by the
- * dedup decision, strictly in bundle order, then index.json, then the
+/* Writing a bundle from settled kernels: the profile's render plan over
+ * the ok kernels in index order (a kernel the profile cannot hold fails
+ * alone, before anything is written), the items, index.json, then the
  * commit. build and merge both write through it, so a merged bundle is
  * made by the same steps as one build's.
  */
 #ifndef BTFPACK_BATCH_BUNDLE_EMIT_H
 #define BTFPACK_BATCH_BUNDLE_EMIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
+#include "archive/bundle_render.h"
 #include "archive/bundle_writer.h"
 #include "base/error.h"
-#include "dedup/blob_store.h"
 #include "dedup/dedup_plan.h"
-#include "dedup/hash.h"
 #include "dedup/index_json.h"
 
-struct bundle_emit {
-	struct bundle_writer *w;	/* NULL once committed or aborted */
-	struct blob_store *blobs;
+struct emit_opts {
+	enum bundle_profile profile;
 	enum dedup_mode dedup;
-	char **links;		/* per kernel: bundle path it links to, or NULL */
-	size_t cnt;
-	size_t bytes_out;	/* distinct blob bytes written */
+	bool aliases;
+	time_t mtime;
 };
 
-/* For cnt kernels; takes path's lock (-EBUSY when another run writes it). */
-int bundle_emit_open(struct bundle_emit *e, const char *path, enum bundle_format fmt,
-		     time_t mtime, enum dedup_mode dedup, size_t cnt, struct bp_err *err);
+struct bundle_emit {
+	struct emit_opts o;
+	struct render_entry *entries;	/* the ok kernels, in index order */
+	size_t *entry_kernel;		/* per entry: its kernel */
+	size_t entry_cnt;
+	struct render_plan plan;
+	struct index_alias *aliases;
+	size_t alias_cnt;
+	size_t unique, bytes_out;	/* distinct blobs planned, their bytes */
+};
 
-/* Kernel i (call in increasing i) at bundle_path, an ok kernel's blob. */
-int bundle_emit_kernel(struct bundle_emit *e, size_t i, const char *bundle_path,
-		       const struct bp_hash *h, const void *blob, size_t size, struct bp_err *err);
-
-/* index.json rendered from doc (whose kernels' link fields the caller set
- * from e->links), then commit: the bundle is in place or nothing is.
+/* Plan kernels[0..cnt) (data[i]: an ok kernel's bytes, kernels[i].size of
+ * them). A kernel the profile cannot hold turns "failed" in kernels[],
+ * its error the plan's (valid until bundle_emit_free()); *dropped counts
+ * them.
  */
-int bundle_emit_commit(struct bundle_emit *e, const struct index_doc *doc, struct bp_err *err);
+int bundle_emit_plan(struct bundle_emit *e, const struct emit_opts *o,
+		     struct index_kernel *kernels, size_t cnt, const void *const *data,
+		     size_t *dropped, struct bp_err *err);
 
-/* Aborts an uncommitted bundle; frees everything. */
+/* Set doc's profile, dedup and aliases from the plan. */
+void bundle_emit_doc(const struct bundle_emit *e, struct index_doc *doc);
+
+/* The items, index.json rendered from doc (if the profile has one), then
+ * commit *w (NULL after, whatever the outcome of the commit).
+ */
+int bundle_emit_write(struct bundle_emit *e, struct bundle_writer **w,
+		      const struct index_doc *doc, struct bp_err *err);
+
 void bundle_emit_free(struct bundle_emit *e);
 
 #endif

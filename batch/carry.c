@@ -93,7 +93,8 @@ static int make_entry(const struct build_opts *o, const struct index_kernel *x,
 	k->source = strdup(x->source);
 	k->distro = strdup(x->distro);
 	k->version = strdup(x->version);
-	k->arch = strdup(x->arch);
+	/* a path's arch directory may be an alias (aarch64): the walk's name */
+	k->arch = strdup(arch_canonical(x->arch));
 	k->release = strdup(x->release);
 	k->bundle_path = strdup(x->path);
 	if (asprintf(&k->abs_path, "%s:%s", o->keep_from, x->path) < 0)

@@ -2,7 +2,7 @@
 /* Merge: every part read whole (index and distinct blobs), checked against
  * the others, its kernels sorted back into the hub walk's order, and the
  * bundle written through bundle_emit as a build writes it: same order,
- * same dedup decisions, same index.
+ * same render plan, same index.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +27,7 @@ struct merger {
 	size_t cnt;		/* kernels over all parts */
 	size_t ok, failed;
 	struct index_kernel *out;	/* the merged index's kernels */
+	const void **data;	/* per kernel: its bytes */
 	struct bundle_emit emit;
 };
 
@@ -50,13 +51,16 @@ static int check_version(const struct merger *m, size_t i, struct bp_err *err)
 	if (!ix->doc.provenance)
 		return bp_err_set(err, EINVAL, "%s: its index.json has no \"provenance\"",
 				  part_name(m, i));
+	if (ix->doc.profile && strcmp(ix->doc.profile, "native"))
+		return bp_err_set(err, EINVAL, "%s: a part is a native bundle, this is --profile %s",
+				  part_name(m, i), ix->doc.profile);
 	return 0;
 }
 
+/* What the index says of an object: its name, arch, relocation digest. */
 static bool same_object(const struct index_object *a, const struct index_object *b)
 {
-	return !strcmp(a->name, b->name) && !strcmp(a->hash, b->hash) &&
-	       a->relocations == b->relocations &&
+	return !strcmp(a->name, b->name) && !strcmp(a->relo, b->relo) &&
 	       (a->arch && b->arch ? !strcmp(a->arch, b->arch) : a->arch == b->arch);
 }
 
@@ -86,7 +90,7 @@ static int check_alike(const struct merger *m, size_t i, struct bp_err *err)
 			return bp_err_set(err, EINVAL,
 					  "%s and %s were built from different object sets (object %zu: %s %s, %s %s)",
 					  part_name(m, 0), part_name(m, i), j + 1, a->objects[j].name,
-					  a->objects[j].hash, b->objects[j].name, b->objects[j].hash);
+					  a->objects[j].relo, b->objects[j].name, b->objects[j].relo);
 	}
 	return 0;
 }
@@ -174,54 +178,73 @@ static int order_kernels(struct merger *m, struct bp_err *err)
 	return 0;
 }
 
-static int emit_kernel(struct merger *m, size_t i, struct bp_err *err)
+/* Kernel i of the merged index and the bytes of an ok one. */
+static int take_kernel(struct merger *m, size_t i, struct bp_err *err)
 {
 	const struct kref *r = &m->refs[i];
 	const struct bundle_blob *blob;
 	struct bp_hash h;
 
 	m->out[i] = *r->k;
-	m->out[i].link = NULL;
-	if (strcmp(r->k->status, "ok")) {
-		m->failed++;
+	if (strcmp(r->k->status, "ok"))
 		return 0;
-	}
-	m->ok++;
 	bp_hash_parse_hex(r->k->blob, &h);
 	blob = bundle_content_blob(&m->parts[r->part], &h);
-	if (!blob)
+	if (!blob || blob->size != r->k->size)
 		return bp_err_set(err, ENOENT, "%s: the blob %s of %s is not in it",
 				  part_name(m, r->part), r->k->blob, r->k->path);
-	return bundle_emit_kernel(&m->emit, i, r->k->path, &h, blob->data, blob->size, err);
+	m->data[i] = blob->data;
+	return 0;
 }
 
 static int write_merged(struct merger *m, struct bp_err *err)
 {
 	const struct merge_opts *o = m->o;
+	const struct emit_opts eo = { o->profile, o->dedup, o->aliases, o->mtime };
 	const struct index_doc *first = &m->parts[0].ix.doc;
 	struct index_doc doc = {
 		.btfpack_version = BTFPACK_VERSION,
 		.provenance = first->provenance,
-		.dedup = dedup_mode_name(o->dedup),
 		.objects = first->objects,
 		.obj_cnt = first->obj_cnt,
 		.kernels = m->out,
 		.kernel_cnt = m->cnt,
 	};
-	size_t i;
+	struct bundle_writer *w = NULL;
+	size_t i, dropped;
 	int ret;
 
-	ret = bundle_emit_open(&m->emit, o->output, o->format, o->mtime, o->dedup, m->cnt, err);
-	for (i = 0; i < m->cnt && !ret; i++)
-		ret = emit_kernel(m, i, err);
+	m->data = calloc(m->cnt + 1, sizeof(*m->data));
+	if (!m->data)
+		return bp_err_set(err, ENOMEM, "out of memory");
+	for (i = 0; i < m->cnt; i++) {
+		ret = take_kernel(m, i, err);
+		if (ret)
+			return ret;
+	}
+	ret = bundle_emit_plan(&m->emit, &eo, m->out, m->cnt, m->data, &dropped, err);
 	if (ret)
 		return ret;
-	for (i = 0; i < m->cnt; i++)
-		m->out[i].link = m->emit.links[i];
+	bundle_emit_doc(&m->emit, &doc);
+	for (i = 0; i < m->cnt; i++) {
+		if (!strcmp(m->out[i].status, "ok"))
+			m->ok++;
+		else
+			m->failed++;
+	}
+	for (i = 0; dropped && i < m->cnt; i++) {
+		if (m->out[i].error && !strcmp(m->out[i].status, "failed") && !m->refs[i].k->error)
+			bp_print_error(m->out[i].error);
+	}
 	if (!m->ok || (m->failed && o->strict))
 		return bp_err_set(err, EINVAL, "%s: not written: %s", o->output,
 				  m->ok ? "--strict and some kernels failed" : "no kernel succeeded");
-	return bundle_emit_commit(&m->emit, &doc, err);
+	ret = bundle_open_flags(o->output, o->format, o->mtime, o->out_flags, &w, err);
+	if (!ret)
+		ret = bundle_emit_write(&m->emit, &w, &doc, err);
+	if (w)
+		bundle_abort(w);
+	return ret;
 }
 
 enum build_outcome merge_run(const struct merge_opts *o)
@@ -237,12 +260,13 @@ enum build_outcome merge_run(const struct merge_opts *o)
 		bp_print_error(err.msg);
 	else if (!o->quiet)
 		fprintf(stderr, "btfpack: merged %zu parts: %zu kernels: %zu ok, %zu failed; %zu unique blobs\n",
-			o->part_cnt, m.cnt, m.ok, m.failed, blob_store_unique(m.emit.blobs));
+			o->part_cnt, m.cnt, m.ok, m.failed, m.emit.unique);
 	bundle_emit_free(&m.emit);
 	for (i = 0; m.parts && i < o->part_cnt; i++)
 		bundle_content_free(&m.parts[i]);
 	free(m.parts);
 	free(m.refs);
 	free(m.out);
+	free(m.data);
 	return code;
 }

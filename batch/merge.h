@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* btfpack merge: the parts of a sharded build (build --shard K/N) into the
- * bundle one build of the whole tree writes, byte for byte.
+/* btfpack merge: the parts of a sharded build (build --shard K/N, always
+ * native bundles) into the bundle one build of the whole tree writes, byte
+ * for byte, in any profile: the parts' entries are rendered as a build
+ * renders its settled kernels.
  */
 #ifndef BTFPACK_BATCH_MERGE_H
 #define BTFPACK_BATCH_MERGE_H
@@ -18,6 +20,9 @@ struct merge_opts {
 	size_t part_cnt;
 	const char *output;
 	enum bundle_format format;
+	unsigned int out_flags;	/* bundle_open_flags(), from the profile */
+	enum bundle_profile profile;
+	bool aliases;		/* --aliases: entries under consumers' keys too */
 	enum dedup_mode dedup;
 	time_t mtime;
 	bool strict;

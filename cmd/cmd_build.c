@@ -45,8 +45,17 @@ void cmd_build_usage(FILE *out)
 		"                           it, an input that alone needs more fails\n"
 		"Output:\n"
 		"  -o, --output BUNDLE      .tar.xz, .tar.gz, .tar.zst, .tar, or a directory\n"
-		"  --dedup MODE             symlink (default), hardlink, index (blobs/<xxh128>.btf),\n"
-		"                           none (plain copies)\n"
+		"  --profile NAME           native (default: btfpack's bundle and index.json),\n"
+		"                           bcc (tar.gz of ustar regular files ./<key>.btf, as\n"
+		"                           bcc's libbpf-tools and Inspektor Gadget read it),\n"
+		"                           tree (a directory of regular files, for go:embed),\n"
+		"                           btfhub (<key>.btf.tar.xz per kernel; a directory or\n"
+		"                           one .tar.xz)\n"
+		"  --aliases                also store each kernel under the keys consumers\n"
+		"                           compute (quoted IDs, aarch64, minor versions,\n"
+		"                           codenames; docs/lookup.md)\n"
+		"  --dedup MODE             native only: symlink (default), hardlink, index\n"
+		"                           (blobs/<xxh128>.btf), none (plain copies)\n"
 		"  --report FILE|-          coverage per kernel x object: JSON file, or a table on\n"
 		"                           stdout for '-'\n"
 		"  --shard K/N              build only shard K of N (1 <= K <= N <= 4096), chosen\n"
@@ -89,6 +98,8 @@ enum {
 	OPT_KEEP_FROM,
 	OPT_CACHE,
 	OPT_CACHE_MAX,
+	OPT_PROFILE,
+	OPT_ALIASES,
 };
 
 struct pending_obj {
@@ -101,6 +112,7 @@ struct parse_state {
 	size_t obj_cnt;
 	char **arches, **distros, **globs;
 	size_t arch_cnt, distro_cnt, glob_cnt;
+	bool dedup_given;
 };
 
 static int push_str(char ***list, size_t *cnt, const char *s)
@@ -246,6 +258,8 @@ static const struct option build_longopts[] = {
 	{ "keep-from", required_argument, NULL, OPT_KEEP_FROM },
 	{ "cache", required_argument, NULL, OPT_CACHE },
 	{ "cache-max", required_argument, NULL, OPT_CACHE_MAX },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "aliases", no_argument, NULL, OPT_ALIASES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -276,6 +290,12 @@ static int parse_value(int c, const char *arg, struct build_opts *o, struct pars
 	case OPT_DEDUP:
 		if (dedup_mode_parse(arg, &o->dedup))
 			return usage_error("--dedup wants symlink, hardlink, index or none, got '%s'",
+					   arg);
+		ps->dedup_given = true;
+		break;
+	case OPT_PROFILE:
+		if (bundle_profile_parse(arg, &o->profile))
+			return usage_error("--profile wants native, bcc, tree or btfhub, got '%s'",
 					   arg);
 		break;
 	case OPT_MAX_MEMBER:
@@ -323,6 +343,7 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		case OPT_REPORT: o->report = optarg; break;
 		case OPT_KEEP_FROM: o->keep_from = optarg; break;
 		case OPT_CACHE: o->cache_dir = optarg; break;
+		case OPT_ALIASES: o->aliases = true; break;
 		default:
 			ret = parse_value(c, optarg, o, ps);
 			if (ret != CMD_RUN)
@@ -337,6 +358,12 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		return usage_error("give BPF objects with --obj or --obj-arch");
 	if (o->cache_max && !o->cache_dir)
 		return usage_error("--cache-max needs --cache DIR");
+	if (ps->dedup_given && o->profile != PROFILE_NATIVE)
+		return usage_error("--dedup applies to --profile native only: %s holds plain files",
+				   bundle_profile_name(o->profile));
+	if (o->shard_of && o->profile != PROFILE_NATIVE)
+		return usage_error("--shard writes a part for btfpack merge, always --profile native: give --profile %s to merge",
+				   bundle_profile_name(o->profile));
 	o->hub = argv[optind];
 	o->filter.arches = ps->arches;
 	o->filter.distros = ps->distros;
@@ -483,8 +510,11 @@ int cmd_build(int argc, char **argv)
 	if (code == CMD_RUN && cmd_parse_epoch("build", &o.mtime))
 		code = EXIT_USAGE;
 	if (code == CMD_RUN) {
-		o.format = bundle_format_for_path(o.output);
-		if (o.format == BUNDLE_DIR && cmd_unsupported_archive_name(o.output))
+		struct bp_err err = { { 0 } };
+
+		if (bundle_profile_output(o.profile, o.output, &o.format, &o.out_flags, &err))
+			code = usage_error("-o %s", err.msg);
+		else if (o.format == BUNDLE_DIR && cmd_unsupported_archive_name(o.output))
 			code = usage_error("-o %s: unsupported bundle format (use .tar, .tar.gz, .tar.xz, .tar.zst or a directory)",
 					   o.output);
 		else if (check_output_location(&o))

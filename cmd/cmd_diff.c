@@ -22,7 +22,7 @@ void cmd_diff_usage(FILE *out)
 		"\n"
 		"Compare two bundles by their index.json: kernels added, removed and\n"
 		"changed (status, minimized BTF, or carried by --keep-from), objects added,\n"
-		"removed and changed (file hash or relocation count). One line each, sorted\n"
+		"removed and changed (relocation digest). One line each, sorted\n"
 		"by path:\n"
 		"  + PATH                 added        - PATH   removed\n"
 		"  ~ PATH: OLD -> NEW     changed (blob hash, or 'failed')\n"
@@ -54,6 +54,12 @@ static void print_kernel(const struct diff_kernel *c)
 	putchar('\n');
 }
 
+/* The relocation digest (format 2), else the file hash (format 1). */
+static const char *object_state(const struct index_object *o)
+{
+	return o->relo[0] ? o->relo : o->hash;
+}
+
 static void print_object(const struct diff_object *c)
 {
 	const struct index_object *o = c->new_o ? c->new_o : c->old_o;
@@ -68,8 +74,7 @@ static void print_object(const struct diff_object *c)
 		putchar(')');
 	}
 	if (c->kind == DIFF_CHANGED)
-		printf(": %s %zu relocations -> %s %zu relocations", c->old_o->hash,
-		       c->old_o->relocations, c->new_o->hash, c->new_o->relocations);
+		printf(": %s -> %s", object_state(c->old_o), object_state(c->new_o));
 	putchar('\n');
 }
 
@@ -105,8 +110,8 @@ static json_t *object_json(const struct diff_object *c)
 	const struct index_object *o = c->new_o ? c->new_o : c->old_o;
 
 	return json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "change", kind_name(c->kind), "name",
-			 o->name, "arch", o->arch, "old_xxh128", c->old_o ? c->old_o->hash : NULL,
-			 "new_xxh128", c->new_o ? c->new_o->hash : NULL);
+			 o->name, "arch", o->arch, "old", c->old_o ? object_state(c->old_o) : NULL,
+			 "new", c->new_o ? object_state(c->new_o) : NULL);
 }
 
 static int print_json(const struct bundle_diff *d)

@@ -20,9 +20,11 @@ void cmd_merge_usage(FILE *out)
 		"any order) into the bundle one build of the whole tree writes, byte for\n"
 		"byte: same entries, order, dedup and index.json. Parts from other btfpack\n"
 		"versions or object sets, a shard given twice and missing shards are\n"
-		"refused.\n"
+		"refused. Parts are native bundles; the merge renders any profile.\n"
 		"\n"
 		"  -o, --output BUNDLE   .tar.xz, .tar.gz, .tar.zst, .tar, or a directory\n"
+		"  --profile NAME        native (default), bcc, tree, btfhub: as build's\n"
+		"  --aliases             entries under consumers' keys too, as build's\n"
 		"  --dedup MODE          symlink (default), hardlink, index, none: as build's\n"
 		"  --strict              any failed kernel fails the merge (no bundle)\n"
 		"  -q, --quiet           no summary line\n"
@@ -33,7 +35,7 @@ void cmd_merge_usage(FILE *out)
 		"1 error (no bundle written), 2 usage error.\n");
 }
 
-enum { OPT_DEDUP = 256, OPT_STRICT };
+enum { OPT_DEDUP = 256, OPT_STRICT, OPT_PROFILE, OPT_ALIASES };
 
 static int usage(const char *msg, const char *arg)
 {
@@ -48,10 +50,14 @@ static int parse_args(int argc, char **argv, struct merge_opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "dedup", required_argument, NULL, OPT_DEDUP },
 		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "profile", required_argument, NULL, OPT_PROFILE },
+		{ "aliases", no_argument, NULL, OPT_ALIASES },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct bp_err err = { { 0 } };
+	bool dedup_given = false;
 	int c;
 
 	optind = 1;
@@ -60,9 +66,16 @@ static int parse_args(int argc, char **argv, struct merge_opts *o)
 		case 'o': o->output = optarg; break;
 		case 'q': o->quiet = true; break;
 		case OPT_STRICT: o->strict = true; break;
+		case OPT_ALIASES: o->aliases = true; break;
 		case OPT_DEDUP:
 			if (dedup_mode_parse(optarg, &o->dedup))
 				return usage("--dedup wants symlink, hardlink, index or none, got '",
+					     optarg);
+			dedup_given = true;
+			break;
+		case OPT_PROFILE:
+			if (bundle_profile_parse(optarg, &o->profile))
+				return usage("--profile wants native, bcc, tree or btfhub, got '",
 					     optarg);
 			break;
 		case 'h': cmd_merge_usage(stdout); return EXIT_OK;
@@ -75,7 +88,14 @@ static int parse_args(int argc, char **argv, struct merge_opts *o)
 		return usage("give the parts to merge", NULL);
 	o->parts = (const char *const *)&argv[optind];
 	o->part_cnt = (size_t)(argc - optind);
-	o->format = bundle_format_for_path(o->output);
+	if (dedup_given && o->profile != PROFILE_NATIVE)
+		return usage("--dedup applies to --profile native only, not '",
+			     bundle_profile_name(o->profile));
+	if (bundle_profile_output(o->profile, o->output, &o->format, &o->out_flags, &err)) {
+		bp_print_errorf("merge: -o %s", err.msg);
+		cmd_merge_usage(stderr);
+		return EXIT_USAGE;
+	}
 	if (o->format == BUNDLE_DIR && cmd_unsupported_archive_name(o->output))
 		return usage("unsupported bundle format (use .tar, .tar.gz, .tar.xz, .tar.zst or a directory): '",
 			     o->output);

@@ -14,6 +14,7 @@
 struct blob_slot {
 	struct bp_hash hash;
 	char *path;		/* NULL: slot free */
+	size_t tag;		/* the first adder's */
 };
 
 struct blob_store {
@@ -86,6 +87,12 @@ static int grow(struct blob_store *s)
 int blob_store_add(struct blob_store *s, const struct bp_hash *h, const char *path,
 		   const char **first)
 {
+	return blob_store_add_tag(s, h, path, 0, first, NULL);
+}
+
+int blob_store_add_tag(struct blob_store *s, const struct bp_hash *h, const char *path,
+		       size_t tag, const char **first, size_t *first_tag)
+{
 	struct blob_slot *slot;
 	char *copy;
 	int ret;
@@ -94,6 +101,8 @@ int blob_store_add(struct blob_store *s, const struct bp_hash *h, const char *pa
 	if (slot->path) {
 		if (first)
 			*first = slot->path;
+		if (first_tag)
+			*first_tag = slot->tag;
 		return 0;
 	}
 	/* keep the load at most 1/2 so probe runs stay short */
@@ -108,9 +117,12 @@ int blob_store_add(struct blob_store *s, const struct bp_hash *h, const char *pa
 		return -ENOMEM;
 	slot->hash = *h;
 	slot->path = copy;
+	slot->tag = tag;
 	s->cnt++;
 	if (first)
 		*first = NULL;
+	if (first_tag)
+		*first_tag = tag;
 	return 0;
 }
 

@@ -24,6 +24,12 @@ void blob_store_free(struct blob_store *s);
 int blob_store_add(struct blob_store *s, const struct bp_hash *h, const char *path,
 		   const char **first);
 
+/* The same, remembering tag with a new hash; *first_tag (may be NULL) is
+ * the first adder's tag, or tag itself when h is new.
+ */
+int blob_store_add_tag(struct blob_store *s, const struct bp_hash *h, const char *path,
+		       size_t tag, const char **first, size_t *first_tag);
+
 /* Distinct hashes added so far. */
 size_t blob_store_unique(const struct blob_store *s);
 

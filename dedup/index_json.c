@@ -281,8 +281,6 @@ static json_t *index_kernel_json(struct jb *b, const struct index_kernel *k)
 	/* no hash when the input could not be read at all */
 	put(b, j, "source_xxh128",
 	    k->source_hash[0] ? hash_str(b, k->source_hash, ctx, "source_xxh128") : json_null());
-	if (k->link)
-		put(b, j, "link", str(b, k->link, ctx, "link"));
 	if (k->carried_from)
 		put(b, j, "carried_from", hash_str(b, k->carried_from, ctx, "carried_from"));
 	put(b, j, "relocations", counts_json(b, k->resolved, k->unresolved, k->rejected));
@@ -350,13 +348,58 @@ int index_bundle_id(const struct index_doc *doc, struct bp_hash *out)
 	return 0;
 }
 
+static json_t *source_json(struct jb *b, const struct index_kernel *k)
+{
+	json_t *s = jobj(b);
+
+	put(b, s, "path", str(b, k->source, kernel_ctx(k), "source"));
+	/* no hash when the input could not be read at all */
+	put(b, s, "xxh128", k->source_hash[0] ? hash_str(b, k->source_hash, kernel_ctx(k),
+							 "source_xxh128") : json_null());
+	return s;
+}
+
+/* One per object, in "objects" order: what diff compares. */
+static json_t *prov_objects_json(struct jb *b, const struct index_doc *doc)
+{
+	json_t *j = jarr(b), *o;
+	size_t i;
+
+	for (i = 0; i < doc->obj_cnt && !b->ret; i++) {
+		const struct index_object *x = &doc->objects[i];
+		const char *ctx = x->name ? x->name : "object";
+
+		o = jobj(b);
+		put(b, o, "arch", x->arch ? str(b, x->arch, ctx, "arch") : json_null());
+		put(b, o, "relocations", hash_str(b, x->relo, ctx, "relocation digest"));
+		append(b, j, o);
+	}
+	return j;
+}
+
+/* "sources": the entries' in "entries" order, then the failed ones' in
+ * "failed" order, so a reader pairs them without a key of their own.
+ */
+static json_t *sources_json(struct jb *b, const struct index_doc *doc)
+{
+	json_t *j = jarr(b);
+	size_t i, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < doc->kernel_cnt && !b->ret; i++) {
+			if (kernel_ok(&doc->kernels[i]) == !pass)
+				append(b, j, source_json(b, &doc->kernels[i]));
+		}
+	}
+	return j;
+}
+
 static json_t *provenance_json(struct jb *b, const struct index_doc *doc)
 {
 	const struct index_provenance *p = doc->provenance;
 	char id[BP_HASH_HEX_LEN + 1] = "";
-	json_t *j = jobj(b), *sources = jarr(b);
+	json_t *j = jobj(b);
 	struct bp_hash h;
-	size_t i;
 
 	if (index_bundle_id(doc, &h))
 		jb_oom(b);
@@ -366,16 +409,17 @@ static json_t *provenance_json(struct jb *b, const struct index_doc *doc)
 	put(b, j, "object_set", hash_str(b, p->object_set, "bundle", "object_set"));
 	put(b, j, "btfpack_version", str(b, doc->btfpack_version, "bundle", "btfpack_version"));
 	put(b, j, "output_format", num(b, p->output_format));
-	for (i = 0; i < doc->kernel_cnt && !b->ret; i++) {
-		const struct index_kernel *k = &doc->kernels[i];
-		json_t *s = jobj(b);
+	put(b, j, "objects", prov_objects_json(b, doc));
+	put(b, j, "sources", sources_json(b, doc));
+	return j;
+}
 
-		put(b, s, "path", str(b, k->source, kernel_ctx(k), "source"));
-		put(b, s, "xxh128", k->source_hash[0] ? hash_str(b, k->source_hash, kernel_ctx(k),
-								 "source_xxh128") : json_null());
-		append(b, sources, s);
-	}
-	put(b, j, "sources", sources);
+static json_t *part_json(struct jb *b, const struct index_part *p)
+{
+	json_t *j = jobj(b);
+
+	put(b, j, "shard", num(b, p->shard));
+	put(b, j, "of", num(b, p->of));
 	return j;
 }
 
@@ -411,11 +455,11 @@ static int sbuf_append(const char *buf, size_t size, void *ctx)
 }
 
 /* Dump root (consumed) with a trailing newline into *out. */
-static int finish(struct jb *b, json_t *root, char **out)
+static int finish(struct jb *b, json_t *root, char **out, size_t flags)
 {
 	struct sbuf sb = { 0 };
 
-	if (!b->ret && (json_dump_callback(root, sbuf_append, &sb, DUMP_FLAGS) ||
+	if (!b->ret && (json_dump_callback(root, sbuf_append, &sb, flags) ||
 			sbuf_append("\n", 1, &sb)))
 		jb_oom(b);
 	json_decref(root);
@@ -427,19 +471,80 @@ static int finish(struct jb *b, json_t *root, char **out)
 	return 0;
 }
 
-static json_t *part_json(struct jb *b, const struct index_part *p)
+/* A key of a JSON object: UTF-8, like every string of the document. */
+static void put_key(struct jb *b, json_t *obj, const char *key, json_t *val)
+{
+	if (!b->ret && !utf8_valid(key))
+		b->ret = bp_err_set(b->err, EILSEQ, "%s: %s is not valid UTF-8", b->what, key);
+	put(b, obj, key, val);
+}
+
+/* "entries": path -> {"xxh128", "size"} of every ok kernel. */
+static json_t *entries_json(struct jb *b, const struct index_doc *doc)
+{
+	json_t *j = jobj(b), *e;
+	size_t i;
+
+	for (i = 0; i < doc->kernel_cnt && !b->ret; i++) {
+		const struct index_kernel *k = &doc->kernels[i];
+
+		check_status(b, k);
+		if (!kernel_ok(k))
+			continue;
+		if (!b->ret && !k->path)
+			b->ret = bp_err_set(b->err, EINVAL, "%s: kernel: no path", b->what);
+		e = jobj(b);
+		put(b, e, "xxh128", hash_str(b, k->blob, kernel_ctx(k), "blob"));
+		put(b, e, "size", num(b, k->size));
+		if (k->carried_from)
+			put(b, e, "carried_from",
+			    hash_str(b, k->carried_from, kernel_ctx(k), "carried_from"));
+		put_key(b, j, b->ret ? "" : k->path, e);
+	}
+	return j;
+}
+
+/* "aliases": alias path -> entry path. */
+static json_t *aliases_json(struct jb *b, const struct index_doc *doc)
 {
 	json_t *j = jobj(b);
+	size_t i;
 
-	put(b, j, "shard", num(b, p->shard));
-	put(b, j, "of", num(b, p->of));
+	for (i = 0; i < doc->alias_cnt && !b->ret; i++) {
+		const struct index_alias *a = &doc->aliases[i];
+
+		if (!a->path) {
+			b->ret = bp_err_set(b->err, EINVAL, "%s: alias: no path", b->what);
+			break;
+		}
+		put_key(b, j, a->path, str(b, a->entry, a->path, "entry"));
+	}
+	return j;
+}
+
+/* "failed": [{"path", "error"}] (an array: failed inputs may share a path). */
+static json_t *failed_json(struct jb *b, const struct index_doc *doc)
+{
+	json_t *j = jarr(b), *f;
+	size_t i;
+
+	for (i = 0; i < doc->kernel_cnt && !b->ret; i++) {
+		const struct index_kernel *k = &doc->kernels[i];
+
+		if (kernel_ok(k))
+			continue;
+		f = jobj(b);
+		put(b, f, "path", str(b, k->path, kernel_ctx(k), "path"));
+		put(b, f, "error", str_lossy(b, k->error, kernel_ctx(k), "error"));
+		append(b, j, f);
+	}
 	return j;
 }
 
 int index_json_render(const struct index_doc *doc, char **out, struct bp_err *err)
 {
 	struct jb b = { .what = "index.json", .err = err };
-	json_t *root, *objects, *kernels;
+	json_t *root, *objects;
 	size_t i;
 
 	*out = NULL;
@@ -449,39 +554,32 @@ int index_json_render(const struct index_doc *doc, char **out, struct bp_err *er
 		b.ret = bp_err_set(err, EINVAL, "index.json: no btfpack version");
 	put(&b, root, "generator",
 	    b.ret ? NULL : json_sprintf("btfpack %s", doc->btfpack_version));
-	put(&b, root, "dedup", str(&b, doc->dedup, "bundle", "dedup mode"));
+	put(&b, root, "profile", str(&b, doc->profile ? doc->profile : "native", "bundle",
+				     "profile"));
+	if (doc->dedup)
+		put(&b, root, "dedup", str(&b, doc->dedup, "bundle", "dedup mode"));
 	if (doc->part)
 		put(&b, root, "part", part_json(&b, doc->part));
-
-	objects = jarr(&b);
-	for (i = 0; i < doc->obj_cnt && !b.ret; i++)
-		append(&b, objects, index_object_json(&b, &doc->objects[i]));
-	put(&b, root, "objects", objects);
-
-	kernels = jarr(&b);
-	for (i = 0; i < doc->kernel_cnt && !b.ret; i++)
-		append(&b, kernels, index_kernel_json(&b, &doc->kernels[i]));
-	put(&b, root, "kernels", kernels);
-
-	put(&b, root, "summary", summary_json(&b, doc));
 	if (doc->provenance)
 		put(&b, root, "provenance", provenance_json(&b, doc));
-	return finish(&b, root, out);
+	objects = jarr(&b);
+	for (i = 0; i < doc->obj_cnt && !b.ret; i++)
+		append(&b, objects, str(&b, doc->objects[i].name, "object", "name"));
+	put(&b, root, "objects", objects);
+	put(&b, root, "entries", entries_json(&b, doc));
+	if (doc->alias_cnt)
+		put(&b, root, "aliases", aliases_json(&b, doc));
+	put(&b, root, "failed", failed_json(&b, doc));
+	return finish(&b, root, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
 static json_t *report_kernel_json(struct jb *b, const struct index_doc *doc,
 				  const struct index_kernel *k)
 {
-	const char *ctx = kernel_ctx(k);
 	json_t *j, *objects;
 	size_t i;
 
-	check_status(b, k);
-	j = jobj(b);
-	put(b, j, "path", str(b, k->path, ctx, "path"));
-	put(b, j, "status", str(b, k->status, ctx, "status"));
-	if (!kernel_ok(k))
-		put(b, j, "error", str_lossy(b, k->error, ctx, "error"));
+	j = index_kernel_json(b, k);
 	/* no coverage: the kernel failed before the engine ran */
 	if (!k->coverage)
 		return j;
@@ -512,13 +610,14 @@ int report_json_render(const struct index_doc *doc, char **out, struct bp_err *e
 	put(&b, root, "format", num(&b, BTFPACK_REPORT_FORMAT));
 	objects = jarr(&b);
 	for (i = 0; i < doc->obj_cnt && !b.ret; i++)
-		append(&b, objects, str(&b, doc->objects[i].name, "object", "name"));
+		append(&b, objects, index_object_json(&b, &doc->objects[i]));
 	put(&b, root, "objects", objects);
 	kernels = jarr(&b);
 	for (i = 0; i < doc->kernel_cnt && !b.ret; i++)
 		append(&b, kernels, report_kernel_json(&b, doc, &doc->kernels[i]));
 	put(&b, root, "kernels", kernels);
-	return finish(&b, root, out);
+	put(&b, root, "summary", summary_json(&b, doc));
+	return finish(&b, root, out, DUMP_FLAGS);
 }
 
 /* The table. */
@@ -721,45 +820,101 @@ static const char *skip_dot_slash(const char *p)
 	return p;
 }
 
+/* The blob of entry want in a format 1 document's "kernels" array. */
+static int find_blob_v1(json_t *kernels, const char *name, const char *want, bool *listed,
+			const char **blob, struct bp_err *err)
+{
+	const char *kp, *e;
+	json_t *k;
+	size_t i;
+
+	json_array_foreach(kernels, i, k) {
+		kp = json_string_value(json_object_get(k, "path"));
+		if (!kp || strcmp(skip_dot_slash(kp), want))
+			continue;
+		*listed = true;
+		*blob = json_string_value(json_object_get(k, "blob"));
+		e = json_string_value(json_object_get(k, "error"));
+		if ((!*blob || !**blob) && e)
+			return bp_err_set(err, ENOENT, "%s: %s has no blob, it failed to build: %s",
+					  name, want, e);
+		return 0;
+	}
+	return 0;
+}
+
+/* The error of want in a format 2 document's "failed" array, or NULL. */
+static const char *failed_error(json_t *root, const char *want)
+{
+	json_t *failed = json_object_get(root, "failed"), *f;
+	const char *p;
+	size_t i;
+
+	json_array_foreach(failed, i, f) {
+		p = json_string_value(json_object_get(f, "path"));
+		if (p && !strcmp(skip_dot_slash(p), want))
+			return json_string_value(json_object_get(f, "error"));
+	}
+	return NULL;
+}
+
+/* Format 2: "entries" by path, else "aliases" to an entry, else "failed". */
+static int find_blob_v2(json_t *root, const char *name, const char *want, bool *listed,
+			const char **blob, struct bp_err *err)
+{
+	json_t *entries = json_object_get(root, "entries"), *e;
+	const char *to, *why;
+
+	if (!json_is_object(entries))
+		return bp_err_set(err, EBADMSG, "%s: index.json has no \"entries\" object", name);
+	e = json_object_get(entries, want);
+	to = json_string_value(json_object_get(json_object_get(root, "aliases"), want));
+	if (!e && to)
+		e = json_object_get(entries, to);
+	if (e) {
+		*listed = true;
+		*blob = json_string_value(json_object_get(e, "xxh128"));
+		return 0;
+	}
+	why = failed_error(root, want);
+	if (!why)
+		return 0;
+	*listed = true;
+	return bp_err_set(err, ENOENT, "%s: %s has no blob, it failed to build: %s", name, want,
+			  why);
+}
+
 int index_json_find_blob(const void *json, size_t size, const char *name, const char *want,
 			 bool *listed, char hex[BP_HASH_HEX_LEN + 1], struct bp_err *err)
 {
-	json_t *root, *kernels, *k;
+	json_t *root, *kernels;
 	struct bp_hash hash;
-	const char *kp, *b;
+	const char *b = NULL;
 	json_error_t jerr;
-	size_t i;
-	int ret = 0;
+	int ret;
 
 	*listed = false;
 	root = json_loadb(json, size, 0, &jerr);
 	if (!root)
 		return bp_err_set(err, EBADMSG, "%s: index.json line %d: %s", name, jerr.line,
 				  jerr.text);
+	want = skip_dot_slash(want);
 	kernels = json_object_get(root, "kernels");
-	if (!json_is_array(kernels)) {
-		ret = bp_err_set(err, EBADMSG, "%s: index.json has no \"kernels\" array", name);
+	if (json_is_array(kernels))
+		ret = find_blob_v1(kernels, name, want, listed, &b, err);
+	else if (json_is_object(root))
+		ret = find_blob_v2(root, name, want, listed, &b, err);
+	else
+		ret = bp_err_set(err, EBADMSG, "%s: index.json is not an object", name);
+	if (ret || !*listed)
 		goto out;
-	}
-	json_array_foreach(kernels, i, k) {
-		kp = json_string_value(json_object_get(k, "path"));
-		if (!kp || strcmp(skip_dot_slash(kp), want))
-			continue;
-		*listed = true;
-		b = json_string_value(json_object_get(k, "blob"));
-		kp = json_string_value(json_object_get(k, "error"));
-		if ((!b || !*b) && kp)
-			ret = bp_err_set(err, ENOENT, "%s: %s has no blob, it failed to build: %s",
-					 name, want, kp);
-		else if (!b || !*b)
-			ret = bp_err_set(err, ENOENT, "%s: %s has no blob in index.json", name, want);
-		else if (bp_hash_parse_hex(b, &hash))
-			ret = bp_err_set(err, EBADMSG, "%s: index.json: bad blob \"%s\" for %s", name,
-					 b, want);
-		else
-			memcpy(hex, b, BP_HASH_HEX_LEN + 1);
-		break;
-	}
+	if (!b || !*b)
+		ret = bp_err_set(err, ENOENT, "%s: %s has no blob in index.json", name, want);
+	else if (bp_hash_parse_hex(b, &hash))
+		ret = bp_err_set(err, EBADMSG, "%s: index.json: bad blob \"%s\" for %s", name, b,
+				 want);
+	else
+		memcpy(hex, b, BP_HASH_HEX_LEN + 1);
 out:
 	json_decref(root);
 	return ret;
@@ -792,7 +947,9 @@ int index_json_describe(const void *json, size_t size, const char *name, char **
 	json_array_foreach(objs, i, o) {
 		if (ret)
 			break;
-		s = json_string_value(json_object_get(o, "name"));
+		/* format 2: names; format 1: {"name", ...} */
+		s = json_is_string(o) ? json_string_value(o) :
+					json_string_value(json_object_get(o, "name"));
 		if (!s)
 			continue;
 		if (!((*objects)[*obj_cnt] = strdup(s)))

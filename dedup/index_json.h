@@ -13,13 +13,14 @@
 #include "base/error.h"
 #include "dedup/hash.h"
 
-#define BTFPACK_INDEX_FORMAT 1
-#define BTFPACK_REPORT_FORMAT 1
+#define BTFPACK_INDEX_FORMAT 2
+#define BTFPACK_REPORT_FORMAT 2
 
 struct index_object {
 	const char *name;	/* as given on the command line, or relative to --obj DIR */
 	const char *arch;	/* NULL: all architectures (--obj), else --obj-arch's */
-	char hash[33];		/* xxh128 of the object file */
+	char hash[33];		/* xxh128 of the object file ("": not in the index) */
+	char relo[33];		/* its relocation digest (core/relo_digest.h) */
 	size_t relocations;	/* CO-RE records */
 };
 
@@ -42,7 +43,6 @@ struct index_kernel {
 	char blob[33];		/* xxh128 of the minimized BTF ("" when failed) */
 	size_t size;		/* minimized BTF bytes */
 	char source_hash[33];	/* xxh128 of the input file as stored ("": unread, null) */
-	const char *link;	/* dedup: bundle path it links to, or NULL */
 	const char *carried_from; /* --keep-from: id of the bundle it came from, or NULL */
 	size_t resolved;	/* totals over objects */
 	size_t unresolved;
@@ -62,18 +62,28 @@ struct index_provenance {
 	unsigned int output_format; /* BTFPACK_OUTPUT_FORMAT of the minimizer */
 };
 
+/* --aliases: one more key for an entry's bytes. */
+struct index_alias {
+	const char *path;	/* the alias key */
+	const char *entry;	/* the entry's path */
+};
+
 struct index_doc {
 	const char *btfpack_version;
-	const struct index_provenance *provenance; /* NULL: no "provenance" key */
-	const char *dedup;	/* "symlink", "hardlink", "index", "none" */
+	const char *profile;	/* "native", "bcc", "tree", "btfhub" (NULL: native) */
+	const char *dedup;	/* native: "symlink", "hardlink", "index", "none"; else NULL */
 	const struct index_part *part; /* NULL: a whole bundle */
+	const struct index_provenance *provenance; /* NULL: no "provenance" key */
+	const struct index_alias *aliases;
+	size_t alias_cnt;
 	const struct index_object *objects;
 	size_t obj_cnt;
 	const struct index_kernel *kernels;
 	size_t kernel_cnt;
 };
 
-/* Render index.json into a malloc'ed, NUL-terminated string ending in a
+/* Render index.json (compact: what lookup and verification need; the rest
+ * is the report's) into a malloc'ed, NUL-terminated string ending in a
  * newline. Hash fields must be 32 lowercase hex digits and names/paths
  * valid UTF-8 (else -EINVAL/-EILSEQ); bytes of error messages that are not
  * UTF-8 become '?'. On error *out is NULL.
@@ -85,7 +95,8 @@ int index_json_render(const struct index_doc *doc, char **out, struct bp_err *er
  */
 int index_bundle_id(const struct index_doc *doc, struct bp_hash *out);
 
-/* The coverage report: JSON (kernel x object counts) or a readable table.
+/* The coverage report: JSON (every kernel's full record and its kernel x
+ * object counts) or a readable table.
  * The table marks objects whose arch differs from the kernel's, and ok
  * kernels without coverage, with "-". Returns 0, -ENOMEM, or -EIO when
  * writing to out failed.
@@ -94,7 +105,7 @@ int report_json_render(const struct index_doc *doc, char **out, struct bp_err *e
 int report_table_write(const struct index_doc *doc, FILE *out);
 
 /* The blob (hash, hex) that index.json document json maps the kernel
- * entry want to. 0 with *listed false when no entry has that path; -ENOENT
+ * entry (or alias) want to; format 1 documents are read too. 0 with *listed false when no entry has that path; -ENOENT
  * when the entry has no blob (the message says why: it failed to build);
  * -EBADMSG for a document that is not an index. name is for messages.
  */
@@ -109,8 +120,10 @@ int index_json_describe(const void *json, size_t size, const char *name, char **
 			size_t *obj_cnt, char **dedup, struct bp_err *err);
 
 /* An index.json read back: the inverse of index_json_render() for what the
- * index carries (no coverage). Strings point into the parsed document and
- * live until index_parsed_free(). generator is "btfpack <version>".
+ * index carries (no coverage, no counts, no object file hashes). A kernel's
+ * distro, version, arch and release come from its path. Strings point into
+ * the parsed document or into names, and live until index_parsed_free().
+ * generator is "btfpack <version>".
  */
 struct index_parsed {
 	const char *generator;
@@ -119,11 +132,14 @@ struct index_parsed {
 	struct index_provenance prov; /* doc.provenance points here when it has one */
 	struct index_object *objects;
 	struct index_kernel *kernels;
+	char **names;		/* per kernel: its path split at '/' */
 	void *root;		/* the document (jansson), owner of the strings */
 };
 
 /* -EBADMSG naming name and the key for anything that is not a btfpack
- * index of BTFPACK_INDEX_FORMAT; -ENOMEM.
+ * index of format 1 or BTFPACK_INDEX_FORMAT; -ENOMEM. Without a provenance
+ * (format 1, or a format 2 index from before it) doc.provenance is NULL
+ * and, in format 2, every kernel's source is NULL.
  */
 int index_json_parse(const void *json, size_t size, const char *name, struct index_parsed *out,
 		     struct bp_err *err);

@@ -9,6 +9,7 @@ packages=(
   clang-19 llvm-19 bpftool
   libclang-rt-19-dev  # libFuzzer and sanitizer runtimes for bench/fuzz.sh
   xz-utils zstd gzip tar libarchive-tools time strace
+  golang-go python3  # tests/readers: the Go readers (Go 1.19, stdlib only); tarfile
 )
 
 missing=()

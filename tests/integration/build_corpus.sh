@@ -26,7 +26,8 @@ t0=$(date +%s)
 build_bundle() {
 	local rc=0 t
 	t=$(date +%s)
-	"$BTFPACK" build -q -j"$2" --verify -o "$WORK/$1.tar.xz" --obj "$BPF_OBJ_DIR" "$CORPUS" \
+	"$BTFPACK" build -q -j"$2" --verify -o "$WORK/$1.tar.xz" --report "$WORK/$1.report.json" \
+		--obj "$BPF_OBJ_DIR" "$CORPUS" \
 		> "$WORK/$1.out" 2> "$WORK/$1.err" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		sed 's/^/    /' "$WORK/$1.err" | head -n 20 >&2
@@ -42,9 +43,15 @@ else
 	fail "-j1 and -j2 bundles differ"
 fi
 
+# the full records are the report's; index.json must list the same entries
 bundle_index "$WORK/j2.tar.xz" "$WORK/index.json"
 json_flat "$WORK/index.json" > "$WORK/index.flat"
-kernels_tsv "$WORK/index.flat" > "$WORK/index.tsv"
+json_flat "$WORK/j2.report.json" > "$WORK/report.flat"
+kernels_tsv "$WORK/report.flat" > "$WORK/index.tsv"
+if ! diff <(index_entries "$WORK/index.flat") \
+	<(awk -F '\t' -v OFS='\t' '$2 == "ok" { print $1, $3, $4 }' "$WORK/index.tsv" | sort) > /dev/null; then
+	fail "index.json entries differ from the report's ok kernels"
+fi
 
 n_obj=$(jcount "$WORK/index.flat" objects)
 [ "$n_obj" -eq ${#OBJECTS[@]} ] || fail "index.json lists $n_obj objects, $BPF_OBJ_DIR has ${#OBJECTS[@]} *.bpf.o"
@@ -72,7 +79,7 @@ while IFS=$'\t' read -r path _ blob size _; do
 done < "$WORK/index.tsv"
 uniq_sha=$(cut -f 1 "$WORK/shas" | sort -u | wc -l)
 uniq_pair=$(sort -u "$WORK/shas" | wc -l)
-uniq_idx=$(jget "$WORK/index.flat" summary.unique_blobs)
+uniq_idx=$(jget "$WORK/report.flat" summary.unique_blobs)
 if [ "$uniq_idx" = "$uniq_sha" ] && [ "$uniq_pair" -eq "$uniq_sha" ]; then
 	log "ok: unique_blobs $uniq_idx == distinct sha256 of the $n_k lookup outputs"
 else

@@ -21,9 +21,10 @@ jcount() {
 		END { n = 0; for (r in seen) n++; print n }' "$1"
 }
 
-# kernels_tsv FLAT: one line per index.json kernel, tab separated:
+# kernels_tsv FLAT: one line per kernel of a --report JSON (the full
+# records; index.json format 2 keeps only entries), tab separated:
 #   path status blob size link source arch resolved unresolved rejected error
-# with "-" for absent optional keys.
+# with "-" for absent optional keys (link is never in a report: add_links).
 kernels_tsv() {
 	awk -F '\t' '
 		$1 ~ /^kernels\.[0-9]+\./ {
@@ -43,6 +44,38 @@ kernels_tsv() {
 					g(i, "relocations.resolved"), g(i, "relocations.unresolved"),
 					g(i, "relocations.rejected"), g(i, "error")
 		}' "$1"
+}
+
+# add_links MODE: kernels_tsv rows on stdin with the link column filled as
+# --dedup symlink/hardlink stores them: a kernel whose blob an earlier ok
+# kernel had links to that first one. Other modes pass rows through.
+add_links() {
+	awk -F '\t' -v OFS='\t' -v mode="$1" '
+		mode == "symlink" || mode == "hardlink" {
+			if ($2 == "ok") {
+				if ($3 in first) $5 = first[$3]
+				else first[$3] = $1
+			}
+		}
+		{ print }'
+}
+
+# index_entries FLAT: "path<TAB>xxh128<TAB>size" per entry of an index.json
+# (format 2) flattened by json_flat, sorted. Paths hold dots, so the key is
+# cut at its known prefix and suffix.
+index_entries() {
+	awk -F '\t' '
+		index($1, "entries.") == 1 && $1 ~ /\.xxh128$/ {
+			p = substr($1, 9, length($1) - 8 - 7); h[p] = $2 }
+		index($1, "entries.") == 1 && $1 ~ /\.size$/ {
+			p = substr($1, 9, length($1) - 8 - 5); z[p] = $2 }
+		END { for (p in h) printf "%s\t%s\t%s\n", p, h[p], z[p] }' "$1" | sort
+}
+
+# index_kernels FLAT: kernels an index.json (format 2) names: its entries
+# and its failed inputs
+index_kernels() {
+	echo $(($(index_entries "$1" | wc -l) + $(jcount "$1" failed)))
 }
 
 # bundle_index BUNDLE OUTFILE: index.json of a bundle (tar of any

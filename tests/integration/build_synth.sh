@@ -161,12 +161,27 @@ expect_set() {
 # ---- running builds --------------------------------------------------------
 
 # run_build NAME ARGS...: btfpack build -q ARGS; RC, stdout in $WORK/NAME.out,
-# stderr in $WORK/NAME.err
+# stderr in $WORK/NAME.err. Without a --report in ARGS it adds one,
+# $WORK/reports/NAME.json, and REPORT_OF[bundle] names the report.
+declare -A REPORT_OF=()
 run_build() {
-	local name=$1
+	local name=$1 a prev="" out="" rep=""
 	shift
+	for a in "$@"; do
+		[ "$prev" = -o ] && out=$a
+		[ "$prev" = --report ] && rep=$a
+		prev=$a
+	done
+	local extra=()
+	if [ -z "$rep" ]; then
+		mkdir -p "$WORK/reports"
+		rep=$WORK/reports/$name.json
+		rm -f "$rep"
+		extra=(--report "$rep")
+	fi
+	[ -n "$out" ] && REPORT_OF[$out]=$rep
 	RC=0
-	"$BTFPACK" build -q "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" || RC=$?
+	"$BTFPACK" build -q "${extra[@]}" "$@" > "$WORK/$name.out" 2> "$WORK/$name.err" || RC=$?
 	LAST=$name
 }
 
@@ -180,11 +195,23 @@ expect_rc() { # WANT DESCRIPTION
 	return 1
 }
 
-# load_index BUNDLE TAG: $WORK/TAG.{json,flat,tsv} from BUNDLE's index.json
+# load_index BUNDLE TAG: $WORK/TAG.{json,flat} from BUNDLE's index.json,
+# TAG.rflat from its build's report and TAG.tsv (kernels_tsv, links added);
+# fails unless the index's entries are the report's ok kernels, blob and
+# size alike
 load_index() {
+	local rep=${REPORT_OF[$1]:-}
 	bundle_index "$1" "$WORK/$2.json" || { fail "$2: no index.json in $1"; return 1; }
 	json_flat "$WORK/$2.json" > "$WORK/$2.flat"
-	kernels_tsv "$WORK/$2.flat" > "$WORK/$2.tsv"
+	[ -n "$rep" ] && [ -s "$rep" ] || { fail "$2: no report of the build of $1"; return 1; }
+	json_flat "$rep" > "$WORK/$2.rflat"
+	kernels_tsv "$WORK/$2.rflat" | add_links "$(jget "$WORK/$2.flat" dedup)" > "$WORK/$2.tsv"
+	if ! diff <(index_entries "$WORK/$2.flat") \
+		<(awk -F '\t' -v OFS='\t' '$2 == "ok" { print $1, $3, $4 }' "$WORK/$2.tsv" | sort) > "$WORK/$2.idiff"; then
+		fail "$2: index.json entries differ from the report's ok kernels"
+		sed 's/^/    /' "$WORK/$2.idiff" | head -n 10 >&2
+		return 1
+	fi
 }
 
 # check_index TAG BUNDLE: the index and lookup agree with EXPF/BAD, for the
@@ -249,9 +276,9 @@ check_index() {
 		bad=1
 	fi
 	bytes_exp=$(sort -u -t $'\t' -k 1,1 "$WORK/$tag.pairs" | awk -F '\t' '{ s += $5 } END { print s + 0 }')
-	sums="$(jget "$WORK/$tag.flat" summary.kernels) $(jget "$WORK/$tag.flat" summary.ok)"
-	sums+=" $(jget "$WORK/$tag.flat" summary.failed) $(jget "$WORK/$tag.flat" summary.unique_blobs)"
-	sums+=" $(jget "$WORK/$tag.flat" summary.bytes_out)"
+	sums="$(jget "$WORK/$tag.rflat" summary.kernels) $(jget "$WORK/$tag.rflat" summary.ok)"
+	sums+=" $(jget "$WORK/$tag.rflat" summary.failed) $(jget "$WORK/$tag.rflat" summary.unique_blobs)"
+	sums+=" $(jget "$WORK/$tag.rflat" summary.bytes_out)"
 	if [ "$sums" != "$((n_ok + n_failed)) $n_ok $n_failed $exp_uniq $bytes_exp" ]; then
 		warn "  $tag: summary (kernels ok failed unique_blobs bytes_out) is [$sums], expected [$((n_ok + n_failed)) $n_ok $n_failed $exp_uniq $bytes_exp]"
 		bad=1
@@ -263,7 +290,7 @@ check_index() {
 	case $mode in
 	symlink | hardlink)
 		if [ "$n_link" -ne $((n_ok - exp_uniq)) ]; then
-			warn "  $tag: $n_link entries with \"link\", expected $((n_ok - exp_uniq))"
+			warn "  $tag: $n_link repeated blobs, expected $((n_ok - exp_uniq))"
 			bad=1
 		fi
 		# every link names an unlinked entry with the same blob
@@ -285,7 +312,7 @@ check_index() {
 		;;
 	index | none)
 		if [ "$n_link" -ne 0 ]; then
-			warn "  $tag: $n_link entries with \"link\" in --dedup $mode"
+			warn "  $tag: $n_link linked entries in --dedup $mode"
 			bad=1
 		fi
 		;;
@@ -337,11 +364,11 @@ check_tree() {
 					warn "  $tag: $path is not a relative symlink ($(readlink "$f" || echo "not a link"))"
 					bad=1
 				elif [ "$(readlink -f "$f")" != "$(readlink -f "$dir/$link")" ]; then
-					warn "  $tag: $path links to $(readlink "$f"), index.json says $link"
+					warn "  $tag: $path links to $(readlink "$f"), expected the first kernel with its blob, $link"
 					bad=1
 				fi
 			elif [ -L "$f" ]; then
-				warn "  $tag: $path is a symlink but has no \"link\""
+				warn "  $tag: $path is a symlink, yet the first kernel with its blob"
 				bad=1
 			fi
 			;;
@@ -659,8 +686,8 @@ else
 		else
 			fail "--obj-arch relocation counts (arm64 kernels: $n_arm, of which $n_diff see the extra object)"
 		fi
-		check "--obj-arch: objects list names the arch (got [$(jget "$WORK/oa.flat" objects.0.arch) $(jget "$WORK/oa.flat" objects.1.arch)])" \
-			test "$(jget "$WORK/oa.flat" objects.0.arch) $(jget "$WORK/oa.flat" objects.1.arch)" = "null arm64"
+		check "--obj-arch: the report's objects name the arch (got [$(jget "$WORK/oa.rflat" objects.0.arch) $(jget "$WORK/oa.rflat" objects.1.arch)])" \
+			test "$(jget "$WORK/oa.rflat" objects.0.arch) $(jget "$WORK/oa.rflat" objects.1.arch)" = "null arm64"
 		# and the bytes: arm64 kernels minimized for both objects, others for one
 		expect_set one "$P1"
 		declare -A E1=()
@@ -703,7 +730,7 @@ if expect_rc 3 "--report FILE.json" && [ -s "$WORK/report.json" ] && load_index 
 		sr=0 su=0 sj=0
 		for ((o = 0; o < np; o++)); do
 			n_cells=$((n_cells + 1))
-			if [ "$(jget "$WORK/report.flat" "kernels.$k.objects.$o.name")" != "$(jget "$WORK/report.flat" "objects.$o")" ]; then
+			if [ "$(jget "$WORK/report.flat" "kernels.$k.objects.$o.name")" != "$(jget "$WORK/report.flat" "objects.$o.name")" ]; then
 				warn "  report: $path object $o is not in command-line order"
 				bad=1
 			fi

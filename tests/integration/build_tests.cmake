@@ -30,3 +30,15 @@ set_tests_properties(integration.build_memory PROPERTIES
   SKIP_RETURN_CODE 77
   LABELS integration
   TIMEOUT 900)
+
+# profiles: every --profile (native, bcc, tree, btfhub) with --aliases, read
+# back by GNU tar, bsdtar, Python's tarfile, a C reader with bcc's rules and
+# Go readers as Inspektor Gadget and tracee have them (tests/readers)
+add_test(NAME integration.profiles
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/profiles.sh ${_it_args}
+                 "--readers-src=${CMAKE_SOURCE_DIR}/tests/readers")
+set_tests_properties(integration.profiles PROPERTIES
+  SKIP_RETURN_CODE 77
+  LABELS integration
+  TIMEOUT 900
+  RESOURCE_LOCK btfpack_corpus)

@@ -59,12 +59,20 @@ new_hub() {
 	printf '%s\n' "$h"
 }
 
-# index_status BUNDLE SOURCE: the status of the entry with that source
+# index_status BUNDLE SOURCE: ok when index.json has an entry for SOURCE,
+# failed when it lists SOURCE among its failures, else absent (the inputs
+# here are plain .btf files or directories: bundle path == source)
 index_status() {
 	local flat=$WORK/status.flat
 	bundle_index "$1" "$WORK/status.json" 2> /dev/null || { echo none; return; }
 	json_flat "$WORK/status.json" > "$flat"
-	kernels_tsv "$flat" | awk -F '\t' -v s="$2" '$6 == s { print $2; found = 1 } END { if (!found) print "absent" }'
+	if index_entries "$flat" | cut -f 1 | grep -qxF "$2"; then
+		echo ok
+	elif awk -F '\t' -v s="$2" '$1 ~ /^failed\.[0-9]+\.path$/ && $2 == s { f = 1 } END { exit !f }' "$flat"; then
+		echo failed
+	else
+		echo absent
+	fi
 }
 
 # the three good kernels are in the bundle, ok

@@ -10,6 +10,8 @@
 #                       DIR/probe_*.bpf.o                    (BTFPACK_SYNTH_DIR)
 #   --corpus DIR        btfhub-android corpus (*.btf.tar.xz)  (BTFPACK_CORPUS)
 #   --json-flat PATH    btfpack-json-flat (tests/tools)       (BTFPACK_JSON_FLAT)
+#   --bcc-reader PATH   btfpack-bcc-reader (tests/readers)    (BTFPACK_BCC_READER)
+#   --readers-src DIR   tests/readers, for the Go readers     (BTFPACK_READERS_SRC)
 # Exit codes: 0 pass, 1 fail, 77 skip (ctest SKIP_RETURN_CODE).
 
 SKIP=77
@@ -22,6 +24,8 @@ BPF_OBJ_DIR=${BTFPACK_BPF_OBJ_DIR:-}
 SYNTH_DIR=${BTFPACK_SYNTH_DIR:-}
 CORPUS=${BTFPACK_CORPUS:-}
 JSON_FLAT=${BTFPACK_JSON_FLAT:-}
+BCC_READER=${BTFPACK_BCC_READER:-}
+READERS_SRC=${BTFPACK_READERS_SRC:-}
 
 log() { printf '%s: %s\n' "$T_NAME" "$*"; }
 warn() { printf '%s: %s\n' "$T_NAME" "$*" >&2; }
@@ -45,6 +49,8 @@ it_parse_args() {
 		--synth-dir) SYNTH_DIR=$val ;;
 		--corpus) CORPUS=$val ;;
 		--json-flat) JSON_FLAT=$val ;;
+		--bcc-reader) BCC_READER=$val ;;
+		--readers-src) READERS_SRC=$val ;;
 		*) die "unknown option '$opt'" ;;
 		esac
 	done

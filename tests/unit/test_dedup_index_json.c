@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* index.json: fields, key order, determinism and input checks. */
+/* index.json (compact) and the report's full kernel records: fields, key
+ * order, determinism, input checks, and finding blobs in both formats.
+ */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -45,7 +47,6 @@ static const struct index_kernel kernels[] = {
 		.distro = "ubuntu", .version = "20.04", .arch = "x86_64",
 		.release = "5.4.0-43-generic", .status = "ok",
 		.blob = H_BLOB1, .size = 1000, .source_hash = H_SRC2,
-		.link = "ubuntu/20.04/x86_64/5.4.0-42-generic.btf",
 		.resolved = 41, .unresolved = 2, .rejected = 0, .coverage = cov_x86,
 	},
 	{
@@ -65,9 +66,17 @@ static const struct index_kernel kernels[] = {
 	},
 };
 
+static const struct index_alias aliases[] = {
+	{ .path = "ubuntu/20.04/aarch64/5.4.0-42-generic.btf",
+	  .entry = "ubuntu/20.04/arm64/5.4.0-42-generic.btf" },
+};
+
 static const struct index_doc doc = {
 	.btfpack_version = "0.1.0",
+	.profile = "native",
 	.dedup = "symlink",
+	.aliases = aliases,
+	.alias_cnt = 1,
 	.objects = objects,
 	.obj_cnt = 2,
 	.kernels = kernels,
@@ -104,7 +113,7 @@ static void assert_int(json_t *obj, const char *key, long long expect)
 	assert_int_equal(json_integer_value(v), expect);
 }
 
-static json_t *render_and_parse(const struct index_doc *d)
+static json_t *parse_rendered(const struct index_doc *d, bool report)
 {
 	struct bp_err err = { "" };
 	json_error_t jerr;
@@ -112,7 +121,10 @@ static json_t *render_and_parse(const struct index_doc *d)
 	json_t *root;
 	size_t len;
 
-	assert_int_equal(index_json_render(d, &text, &err), 0);
+	if (report)
+		assert_int_equal(report_json_render(d, &text, &err), 0);
+	else
+		assert_int_equal(index_json_render(d, &text, &err), 0);
 	len = strlen(text);
 	assert_true(len > 2);
 	assert_int_equal(text[len - 1], '\n');
@@ -124,21 +136,88 @@ static json_t *render_and_parse(const struct index_doc *d)
 	return root;
 }
 
-static void test_layout(void **state)
+static json_t *render_and_parse(const struct index_doc *d)
+{
+	return parse_rendered(d, false);
+}
+
+static void test_index_layout(void **state)
 {
 	static const char *const root_keys[] = {
-		"format", "generator", "dedup", "objects", "kernels", "summary", NULL,
+		"format", "generator", "profile", "dedup", "objects", "entries", "aliases",
+		"failed", NULL,
+	};
+	static const char *const entry_keys[] = { "xxh128", "size", NULL };
+	static const char *const failed_keys[] = { "path", "error", NULL };
+	json_t *root, *e, *f;
+
+	(void)state;
+	root = render_and_parse(&doc);
+	assert_keys(root, root_keys);
+	assert_int(root, "format", 2);
+	assert_str(root, "generator", "btfpack 0.1.0");
+	assert_str(root, "profile", "native");
+	assert_str(root, "dedup", "symlink");
+	e = json_object_get(root, "objects");
+	assert_int_equal(json_array_size(e), 2);
+	assert_string_equal(json_string_value(json_array_get(e, 1)), "arm64/tcpconnect.bpf.o");
+
+	/* ok kernels only, in bundle order; a repeat keeps its own row */
+	e = json_object_get(root, "entries");
+	assert_int_equal(json_object_size(e), 3);
+	assert_string_equal(json_object_iter_key(json_object_iter(e)),
+			    "ubuntu/20.04/x86_64/5.4.0-42-generic.btf");
+	f = json_object_get(e, "ubuntu/20.04/x86_64/5.4.0-43-generic.btf");
+	assert_keys(f, entry_keys);
+	assert_str(f, "xxh128", H_BLOB1);
+	assert_int(f, "size", 1000);
+	f = json_object_get(e, "ubuntu/20.04/arm64/5.4.0-42-generic.btf");
+	assert_str(f, "xxh128", H_BLOB2);
+	assert_int(f, "size", 700);
+	assert_null(json_object_get(e, "centos/8/x86_64/4.18.0-80.el8.x86_64.btf"));
+
+	assert_str(json_object_get(root, "aliases"), "ubuntu/20.04/aarch64/5.4.0-42-generic.btf",
+		   "ubuntu/20.04/arm64/5.4.0-42-generic.btf");
+	e = json_object_get(root, "failed");
+	assert_int_equal(json_array_size(e), 1);
+	f = json_array_get(e, 0);
+	assert_keys(f, failed_keys);
+	assert_str(f, "path", "centos/8/x86_64/4.18.0-80.el8.x86_64.btf");
+	assert_str(f, "error", "no .BTF section");
+	json_decref(root);
+}
+
+/* Other profiles have no dedup mode; no aliases, no "aliases" key. */
+static void test_index_profile(void **state)
+{
+	static const char *const root_keys[] = {
+		"format", "generator", "profile", "objects", "entries", "failed", NULL,
+	};
+	struct index_doc d = doc;
+	json_t *root;
+
+	(void)state;
+	d.profile = "tree";
+	d.dedup = NULL;
+	d.alias_cnt = 0;
+	root = render_and_parse(&d);
+	assert_keys(root, root_keys);
+	assert_str(root, "profile", "tree");
+	json_decref(root);
+}
+
+/* The report keeps every kernel's full record. */
+static void test_report_layout(void **state)
+{
+	static const char *const root_keys[] = {
+		"format", "objects", "kernels", "summary", NULL,
 	};
 	static const char *const obj_keys[] = {
 		"name", "arch", "xxh128", "relocations", NULL,
 	};
 	static const char *const ok_keys[] = {
 		"path", "source", "distro", "version", "arch", "release", "status",
-		"blob", "size", "source_xxh128", "relocations", NULL,
-	};
-	static const char *const linked_keys[] = {
-		"path", "source", "distro", "version", "arch", "release", "status",
-		"blob", "size", "source_xxh128", "link", "relocations", NULL,
+		"blob", "size", "source_xxh128", "relocations", "objects", NULL,
 	};
 	static const char *const failed_keys[] = {
 		"path", "source", "distro", "version", "arch", "release", "status",
@@ -151,11 +230,9 @@ static void test_layout(void **state)
 	json_t *root, *arr, *o, *k, *r;
 
 	(void)state;
-	root = render_and_parse(&doc);
+	root = parse_rendered(&doc, true);
 	assert_keys(root, root_keys);
-	assert_int(root, "format", 1);
-	assert_str(root, "generator", "btfpack 0.1.0");
-	assert_str(root, "dedup", "symlink");
+	assert_int(root, "format", 2);
 
 	arr = json_object_get(root, "objects");
 	assert_int_equal(json_array_size(arr), 2);
@@ -193,13 +270,12 @@ static void test_layout(void **state)
 	assert_int(r, "rejected", 0);
 
 	k = json_array_get(arr, 1);
-	assert_keys(k, linked_keys);
+	assert_keys(k, ok_keys);
 	assert_str(k, "path", "ubuntu/20.04/x86_64/5.4.0-43-generic.btf");
 	assert_str(k, "blob", H_BLOB1);
 	assert_str(k, "source_xxh128", H_SRC2);
-	assert_str(k, "link", "ubuntu/20.04/x86_64/5.4.0-42-generic.btf");
 
-	/* failed: an error, no blob, no link */
+	/* failed: an error, no blob, no coverage */
 	k = json_array_get(arr, 2);
 	assert_keys(k, failed_keys);
 	assert_str(k, "path", "centos/8/x86_64/4.18.0-80.el8.x86_64.btf");
@@ -249,49 +325,14 @@ static void test_deterministic(void **state)
 	free(b);
 }
 
-/* The exact bytes for a small bundle: two-space indent, fixed key order. */
+/* The exact bytes for a small bundle: compact, fixed key order. */
 static void test_golden(void **state)
 {
 	static const char expect[] =
-		"{\n"
-		"  \"format\": 1,\n"
-		"  \"generator\": \"btfpack 9.9\",\n"
-		"  \"dedup\": \"none\",\n"
-		"  \"objects\": [\n"
-		"    {\n"
-		"      \"name\": \"execsnoop.bpf.o\",\n"
-		"      \"arch\": null,\n"
-		"      \"xxh128\": \"" H_OBJ1 "\",\n"
-		"      \"relocations\": 43\n"
-		"    }\n"
-		"  ],\n"
-		"  \"kernels\": [\n"
-		"    {\n"
-		"      \"path\": \"ubuntu/20.04/x86_64/5.4.0-42-generic.btf\",\n"
-		"      \"source\": \"ubuntu/20.04/x86_64/5.4.0-42-generic.btf.tar.xz\",\n"
-		"      \"distro\": \"ubuntu\",\n"
-		"      \"version\": \"20.04\",\n"
-		"      \"arch\": \"x86_64\",\n"
-		"      \"release\": \"5.4.0-42-generic\",\n"
-		"      \"status\": \"ok\",\n"
-		"      \"blob\": \"" H_BLOB1 "\",\n"
-		"      \"size\": 1000,\n"
-		"      \"source_xxh128\": \"" H_SRC1 "\",\n"
-		"      \"relocations\": {\n"
-		"        \"resolved\": 41,\n"
-		"        \"unresolved\": 2,\n"
-		"        \"rejected\": 0\n"
-		"      }\n"
-		"    }\n"
-		"  ],\n"
-		"  \"summary\": {\n"
-		"    \"kernels\": 1,\n"
-		"    \"ok\": 1,\n"
-		"    \"failed\": 0,\n"
-		"    \"unique_blobs\": 1,\n"
-		"    \"bytes_out\": 1000\n"
-		"  }\n"
-		"}\n";
+		"{\"format\":2,\"generator\":\"btfpack 9.9\",\"profile\":\"native\","
+		"\"dedup\":\"none\",\"objects\":[\"execsnoop.bpf.o\"],"
+		"\"entries\":{\"ubuntu/20.04/x86_64/5.4.0-42-generic.btf\":"
+		"{\"xxh128\":\"" H_BLOB1 "\",\"size\":1000}},\"failed\":[]}\n";
 	struct index_doc d = {
 		.btfpack_version = "9.9", .dedup = "none",
 		.objects = objects, .obj_cnt = 1, .kernels = kernels, .kernel_cnt = 1,
@@ -313,6 +354,10 @@ static void test_empty(void **state)
 	(void)state;
 	root = render_and_parse(&d);
 	assert_int_equal(json_array_size(json_object_get(root, "objects")), 0);
+	assert_int_equal(json_object_size(json_object_get(root, "entries")), 0);
+	assert_int_equal(json_array_size(json_object_get(root, "failed")), 0);
+	json_decref(root);
+	root = parse_rendered(&d, true);
 	assert_int_equal(json_array_size(json_object_get(root, "kernels")), 0);
 	s = json_object_get(root, "summary");
 	assert_int(s, "kernels", 0);
@@ -321,8 +366,10 @@ static void test_empty(void **state)
 	json_decref(root);
 }
 
-/* One kernel variant of kernels[0], rendered expecting failure. */
-static void expect_kernel_error(const struct index_kernel *k, int ret, const char *msg)
+/* One kernel variant, rendered expecting failure: by the report, and by
+ * the index too when index is set (it carries fewer fields).
+ */
+static void expect_error_in(const struct index_kernel *k, bool index, int ret, const char *msg)
 {
 	struct index_doc d = {
 		.btfpack_version = "1", .dedup = "none", .kernels = k, .kernel_cnt = 1,
@@ -330,9 +377,20 @@ static void expect_kernel_error(const struct index_kernel *k, int ret, const cha
 	struct bp_err err = { "" };
 	char *text = (char *)1;
 
+	assert_int_equal(report_json_render(&d, &text, &err), ret);
+	assert_null(text);
+	assert_non_null(strstr(err.msg, msg));
+	if (!index)
+		return;
+	text = (char *)1;
 	assert_int_equal(index_json_render(&d, &text, &err), ret);
 	assert_null(text);
 	assert_non_null(strstr(err.msg, msg));
+}
+
+static void expect_kernel_error(const struct index_kernel *k, int ret, const char *msg)
+{
+	expect_error_in(k, true, ret, msg);
 }
 
 static void test_bad_input(void **state)
@@ -354,11 +412,15 @@ static void test_bad_input(void **state)
 
 	k = kernels[0];
 	k.distro = NULL;
-	expect_kernel_error(&k, -EINVAL, "ubuntu/20.04/x86_64/5.4.0-42-generic.btf: no distro");
+	expect_error_in(&k, false, -EINVAL, "ubuntu/20.04/x86_64/5.4.0-42-generic.btf: no distro");
 
 	k = kernels[0];
 	k.release = "5.4\xff";
-	expect_kernel_error(&k, -EILSEQ, "release is not valid UTF-8");
+	expect_error_in(&k, false, -EILSEQ, "release is not valid UTF-8");
+
+	k = kernels[0];
+	k.path = "ubuntu/\xff.btf";
+	expect_kernel_error(&k, -EILSEQ, "is not valid UTF-8");
 }
 
 /* Error messages quote input bytes: non-UTF-8 becomes '?', UTF-8 stays;
@@ -376,6 +438,10 @@ static void test_error_text(void **state)
 	k.error = "type 'f\xc3\xa9\xff\xe2\x82' (\xed\xa0\x80) bad";
 	k.source_hash[0] = '\0';
 	root = render_and_parse(&d);
+	kj = json_array_get(json_object_get(root, "failed"), 0);
+	assert_str(kj, "error", "type 'f\xc3\xa9\x3f\x3f\x3f' (\x3f\x3f\x3f) bad");
+	json_decref(root);
+	root = parse_rendered(&d, true);
 	kj = json_array_get(json_object_get(root, "kernels"), 0);
 	/* \x3f is '?', spelled out so no trigraph forms */
 	assert_str(kj, "error", "type 'f\xc3\xa9\x3f\x3f\x3f' (\x3f\x3f\x3f) bad");
@@ -433,10 +499,59 @@ static void test_out_of_memory(void **state)
 	free(expect);
 }
 
+static int find(const char *json, const char *want, bool *listed, char *hex, char *msg)
+{
+	struct bp_err err = { "" };
+	int ret;
+
+	hex[0] = '\0';
+	ret = index_json_find_blob(json, strlen(json), "b", want, listed, hex, &err);
+	strcpy(msg, err.msg);
+	return ret;
+}
+
+/* Entries, aliases and failures of a rendered document; format 1 still reads. */
+static void test_find_blob(void **state)
+{
+	static const char v1[] =
+		"{\"format\":1,\"kernels\":[{\"path\":\"./a/1/x/k.btf\",\"blob\":\"" H_BLOB2
+		"\"},{\"path\":\"a/1/x/f.btf\",\"error\":\"bad\"}]}";
+	char hex[BP_HASH_HEX_LEN + 1], msg[BP_ERR_MSG_MAX], *text;
+	struct bp_err err = { "" };
+	bool listed;
+
+	(void)state;
+	assert_int_equal(index_json_render(&doc, &text, &err), 0);
+	assert_int_equal(find(text, "ubuntu/20.04/x86_64/5.4.0-43-generic.btf", &listed, hex, msg), 0);
+	assert_true(listed);
+	assert_string_equal(hex, H_BLOB1);
+	assert_int_equal(find(text, "ubuntu/20.04/aarch64/5.4.0-42-generic.btf", &listed, hex, msg), 0);
+	assert_true(listed);
+	assert_string_equal(hex, H_BLOB2);
+	assert_int_equal(find(text, "centos/8/x86_64/4.18.0-80.el8.x86_64.btf", &listed, hex, msg),
+			 -ENOENT);
+	assert_true(listed);
+	assert_non_null(strstr(msg, "failed to build: no .BTF section"));
+	assert_int_equal(find(text, "nope/1/x/k.btf", &listed, hex, msg), 0);
+	assert_false(listed);
+	free(text);
+
+	assert_int_equal(find(v1, "a/1/x/k.btf", &listed, hex, msg), 0);
+	assert_true(listed);
+	assert_string_equal(hex, H_BLOB2);
+	assert_int_equal(find(v1, "a/1/x/f.btf", &listed, hex, msg), -ENOENT);
+	assert_int_equal(find("[1]", "a", &listed, hex, msg), -EBADMSG);
+	assert_int_equal(find("{\"entries\":{\"a\":{\"xxh128\":\"zz\"}}}", "a", &listed, hex, msg),
+			 -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_index_layout),
+		cmocka_unit_test(test_index_profile),
+		cmocka_unit_test(test_report_layout),
+		cmocka_unit_test(test_find_blob),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_empty),

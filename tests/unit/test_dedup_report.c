@@ -29,18 +29,21 @@ static const struct index_coverage cov_arm[] = { { 40, 2, 1 }, { 12, 0, 0 }, { 0
 static const struct index_kernel kernels[] = {
 	{
 		.path = "ubuntu/20.04/x86_64/5.4.0-42-generic.btf",
+		.source = "ubuntu/20.04/x86_64/5.4.0-42-generic.btf.tar.xz",
 		.distro = "ubuntu", .version = "20.04", .arch = "x86_64",
 		.release = "5.4.0-42-generic", .status = "ok", .blob = H1,
 		.coverage = cov_x86,
 	},
 	{
 		.path = "centos/8/x86_64/4.18.0-80.el8.x86_64.btf",
+		.source = "centos/8/x86_64/4.18.0-80.el8.x86_64.btf",
 		.distro = "centos", .version = "8", .arch = "x86_64",
 		.release = "4.18.0-80.el8.x86_64", .status = "failed",
 		.error = "no .BTF section",
 	},
 	{
 		.path = "ubuntu/20.04/arm64/5.4.0-42-generic.btf",
+		.source = "ubuntu/20.04/arm64/5.4.0-42-generic.btf",
 		.distro = "ubuntu", .version = "20.04", .arch = "arm64",
 		.release = "5.4.0-42-generic", .status = "ok", .blob = H1,
 		.coverage = cov_arm,
@@ -84,9 +87,17 @@ static void assert_counts(json_t *o, const char *name, long long resolved,
 
 static void test_report_json(void **state)
 {
-	static const char *const root_keys[] = { "format", "objects", "kernels", NULL };
-	static const char *const ok_keys[] = { "path", "status", "objects", NULL };
-	static const char *const failed_keys[] = { "path", "status", "error", NULL };
+	static const char *const root_keys[] = {
+		"format", "objects", "kernels", "summary", NULL,
+	};
+	static const char *const ok_keys[] = {
+		"path", "source", "distro", "version", "arch", "release", "status", "blob",
+		"size", "source_xxh128", "relocations", "objects", NULL,
+	};
+	static const char *const failed_keys[] = {
+		"path", "source", "distro", "version", "arch", "release", "status", "error",
+		"size", "source_xxh128", "relocations", NULL,
+	};
 	struct bp_err err = { "" };
 	json_t *root, *arr, *k, *objs;
 	json_error_t jerr;
@@ -103,14 +114,19 @@ static void test_report_json(void **state)
 	if (!root)
 		fail_msg("report does not parse: %s", jerr.text);
 	assert_keys(root, root_keys);
-	assert_int_equal(json_integer_value(json_object_get(root, "format")), 1);
+	assert_int_equal(json_integer_value(json_object_get(root, "format")), 2);
 
+	/* the objects' full records: name, arch, hash, relocations */
 	arr = json_object_get(root, "objects");
 	assert_int_equal(json_array_size(arr), 3);
-	assert_string_equal(json_string_value(json_array_get(arr, 0)), "execsnoop.bpf.o");
-	assert_string_equal(json_string_value(json_array_get(arr, 1)),
+	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 0), "name")),
+			    "execsnoop.bpf.o");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 1), "name")),
 			    "objs/arm64/tcpconnect.bpf.o");
-	assert_string_equal(json_string_value(json_array_get(arr, 2)), "plain.o");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 1), "arch")),
+			    "arm64");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(arr, 2), "name")),
+			    "plain.o");
 
 	arr = json_object_get(root, "kernels");
 	assert_int_equal(json_array_size(arr), 3);

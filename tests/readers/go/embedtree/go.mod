@@ -1,0 +1,3 @@
+module btfpack.test/embedtree
+
+go 1.19

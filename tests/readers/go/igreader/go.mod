@@ -1,0 +1,3 @@
+module btfpack.test/igreader
+
+go 1.19
