@@ -74,6 +74,13 @@ mapfile -t RES < <(res_entries)	# the results for PROBE_A alone
 mapfile -t SRCS < <(src_entries)
 [ "${#RES[@]}" -eq "$N" ] && [ "${#SRCS[@]}" -eq "$N" ] || die "cache holds ${#RES[@]} results and ${#SRCS[@]} sources for $N kernels"
 
+# a member above --max-member-size fails with the cache as without
+rc=0
+"$BTFPACK" build -o "$WORK/cap.tar" --cache "$C" --max-member-size 1K --obj "$PROBE_A" "$HUB" \
+	2> "$WORK/cap.err" || rc=$?
+check "--max-member-size below the members: no hit, every kernel fails (exit $rc)" \
+	grep -q "^btfpack: cache: 0 of $N kernels from results, 0 from decoded sources" "$WORK/cap.err"
+
 # ---- new relocations: results miss, decoded sources hit ---------------------
 build ref2 - "$PROBE_A" "$PROBE_B"
 build newrel "$C" "$PROBE_A" "$PROBE_B"
