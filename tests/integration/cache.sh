@@ -104,6 +104,18 @@ if command -v clang-19 > /dev/null; then
 	build o1ref - "$WORK/o1/core_fields.bpf.o"
 	expect_counts o1 "$N 0 0" "object rebuilt at -O1 (was -O2): a full result hit"
 	same_bundle o1 o1ref "the -O1 hit == the -O1 build without cache"
+	# provenance: the object bytes differ, the object-set digest does not
+	for o in o1 o2; do
+		bundle_index "$WORK/$o.tar" "$WORK/$o.json"
+		json_flat "$WORK/$o.json" > "$WORK/$o.flat"
+	done
+	check "-O1/-O2: object hashes differ in index.json" \
+		test "$(jget "$WORK/o1.flat" objects.0.xxh128)" != "$(jget "$WORK/o2.flat" objects.0.xxh128)"
+	check "-O1/-O2: one provenance.object_set" \
+		test "$(jget "$WORK/o1.flat" provenance.object_set)" = "$(jget "$WORK/o2.flat" provenance.object_set)"
+	check "-O1/-O2: one provenance.bundle_id" \
+		test "$(jget "$WORK/o1.flat" provenance.bundle_id)" = "$(jget "$WORK/o2.flat" provenance.bundle_id)"
+	check "provenance lists every source" test "$(jcount "$WORK/o1.flat" provenance.sources)" -eq "$N"
 else
 	skip_case "clang-19 not installed: no -O1/-O2 rebuild"
 fi
