@@ -11,6 +11,7 @@
 
 #include "archive/hub_member.h"
 #include "batch/build.h"
+#include "batch/build_cache.h"
 #include "batch/kernel_cache.h"
 #include "batch/mem_budget.h"
 #include "core/objfile.h"
@@ -152,15 +153,14 @@ static int reserve_memory(const struct build_opts *o, const struct hub_kernel *k
  */
 static void hash_unplanned(const struct hub_kernel *k, struct kernel_result *res)
 {
-	struct bp_file_view view;
 	struct bp_err err;
 
-	if (res->source_read || bp_view_file(k->abs_path, BP_MAX_INPUT_FILE, &view, &err))
-		return;
-	bp_hash_bytes(view.data, view.size, &res->source_hash);
-	res->source_size = view.size;
-	res->source_read = true;
-	bp_unview_file(&view);
+	/* in pieces, as --cache hashes: a huge input must not be mapped whole
+	 * by the kernel its memory plan just refused
+	 */
+	if (!res->source_read &&
+	    !build_cache_hash_file(k->abs_path, &res->source_hash, &res->source_size, &err))
+		res->source_read = true;
 }
 
 /* With --cache: the result, or what reading the decoded source costs. */
@@ -197,6 +197,27 @@ static void shrink_to_parsed(struct mem_budget *budget, const struct btf *btf,
 	mem_budget_shrink(budget, held, mem_parsed_cost(bytes, btf__type_cnt(btf)));
 }
 
+/* Everything but a result-cache hit: read (the archive, or the decoded
+ * source from the cache), minimize, and keep both in the cache.
+ */
+static int compute_kernel(const struct build_opts *o, const struct hub_kernel *k,
+			  struct mem_budget *budget, const struct mem_plan *plan,
+			  struct kernel_work *w, struct kernel_result *res, struct bp_err *err)
+{
+	int ret = res->cached == KC_SOURCE ? load_cached(k, w, res, err)
+					   : load_kernel(k, plan, w, res, err);
+
+	if (ret)
+		return ret;
+	if (res->cached == KC_MISS)
+		kernel_cache_store_source(o, res, w->btf);
+	shrink_to_parsed(budget, w->btf, res->btf_size, &res->mem_held);
+	ret = minimize_kernel(o, w, res, err);
+	if (!ret)
+		kernel_cache_store_result(o, k, w->obj_idx, w->obj_cnt, res);
+	return ret;
+}
+
 void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
 		  struct mem_budget *budget, size_t ticket, struct kernel_result *res)
 {
@@ -226,16 +247,7 @@ void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
 	if (!ret && (!w.objs || !w.obj_idx || !w.stats || !res->coverage))
 		ret = bp_err_set(&err, ENOMEM, "%s: out of memory", k->source);
 	if (!ret && res->cached != KC_RESULT)
-		ret = res->cached == KC_SOURCE ? load_cached(k, &w, res, &err)
-					       : load_kernel(k, &plan, &w, res, &err);
-	if (!ret && res->cached == KC_MISS)
-		kernel_cache_store_source(o, res, w.btf);
-	if (!ret && res->cached != KC_RESULT)
-		shrink_to_parsed(budget, w.btf, res->btf_size, &res->mem_held);
-	if (!ret && res->cached != KC_RESULT)
-		ret = minimize_kernel(o, &w, res, &err);
-	if (!ret && res->cached != KC_RESULT)
-		kernel_cache_store_result(o, k, w.obj_idx, w.obj_cnt, res);
+		ret = compute_kernel(o, k, budget, &plan, &w, res, &err);
 	if (ret == -EPROTO)
 		bp_err_prefix(&err, "verification failed");
 	if (ret)
