@@ -143,6 +143,7 @@ static void test_refused(void **state)
 	expect_bad("\"generator\": \"btfpack", "\"generator\": \"other", "generator");
 	expect_bad("\"shard\": 2", "\"shard\": 4", "part");
 	expect_bad("\"shard\": 2", "\"shard\": 0", "part");
+	expect_bad("\"of\": 3", "\"of\": 4294967299", "part");
 	expect_bad("\"status\": \"ok\"", "\"status\": \"fine\"", "kernels[0].status");
 	expect_bad("\"blob\": \"" H3, "\"blob\": \"" H3 "0", "kernels[0].blob");
 	expect_bad("\"size\": 1000", "\"size\": -1", "kernels[0].size");
