@@ -78,44 +78,46 @@ const char *build_cache_root(const struct build_cache *c)
 	return c->root;
 }
 
+/* Feed fd to x in pieces; -errno. */
+static int hash_fd(int fd, struct bp_hasher *x, size_t *size)
+{
+	static const size_t chunk = 1 << 20;
+	char *buf = malloc(chunk);
+	ssize_t n;
+	int ret = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while ((n = read(fd, buf, chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		bp_hasher_update(x, buf, (size_t)n);
+		*size += (size_t)n;
+	}
+	free(buf);
+	return ret;
+}
+
 int build_cache_hash_file(const char *path, struct bp_hash *h, size_t *size,
 			  struct bp_err *err)
 {
-	static const size_t chunk = 1 << 20;
 	struct bp_hasher *x;
-	char *buf;
-	ssize_t n = 0;
-	int fd;
+	int fd, ret;
 
 	*size = 0;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return bp_err_set(err, errno, "%s: %s", path, strerror(errno));
-	buf = malloc(chunk);
 	x = bp_hasher_new();
-	while (buf && x && (n = read(fd, buf, chunk)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		bp_hasher_update(x, buf, (size_t)n);
-		*size += (size_t)n;
-	}
+	ret = x ? hash_fd(fd, x, size) : -ENOMEM;
 	close(fd);
-	free(buf);
-	if (x && n < 0) {
-		int e = errno;
-
+	if (x)
 		bp_hasher_final(x, h);
-		return bp_err_set(err, e, "%s: %s", path, strerror(e));
-	}
-	if (!x || !buf) {
-		if (x)
-			bp_hasher_final(x, h);
-		return bp_err_set(err, ENOMEM, "%s: out of memory", path);
-	}
-	bp_hasher_final(x, h);
-	return 0;
+	return ret ? bp_err_set(err, -ret, "%s: %s", path, strerror(-ret)) : 0;
 }
 
 static void key_hash(const char *tag, const void *parts, size_t size, struct bp_hash *key)

@@ -197,6 +197,27 @@ static void shrink_to_parsed(struct mem_budget *budget, const struct btf *btf,
 	mem_budget_shrink(budget, held, mem_parsed_cost(bytes, btf__type_cnt(btf)));
 }
 
+/* Everything but a result-cache hit: read (the archive, or the decoded
+ * source from the cache), minimize, and keep both in the cache.
+ */
+static int compute_kernel(const struct build_opts *o, const struct hub_kernel *k,
+			  struct mem_budget *budget, const struct mem_plan *plan,
+			  struct kernel_work *w, struct kernel_result *res, struct bp_err *err)
+{
+	int ret = res->cached == KC_SOURCE ? load_cached(k, w, res, err)
+					   : load_kernel(k, plan, w, res, err);
+
+	if (ret)
+		return ret;
+	if (res->cached == KC_MISS)
+		kernel_cache_store_source(o, res, w->btf);
+	shrink_to_parsed(budget, w->btf, res->btf_size, &res->mem_held);
+	ret = minimize_kernel(o, w, res, err);
+	if (!ret)
+		kernel_cache_store_result(o, k, w->obj_idx, w->obj_cnt, res);
+	return ret;
+}
+
 void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
 		  struct mem_budget *budget, size_t ticket, struct kernel_result *res)
 {
@@ -226,16 +247,7 @@ void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
 	if (!ret && (!w.objs || !w.obj_idx || !w.stats || !res->coverage))
 		ret = bp_err_set(&err, ENOMEM, "%s: out of memory", k->source);
 	if (!ret && res->cached != KC_RESULT)
-		ret = res->cached == KC_SOURCE ? load_cached(k, &w, res, &err)
-					       : load_kernel(k, &plan, &w, res, &err);
-	if (!ret && res->cached == KC_MISS)
-		kernel_cache_store_source(o, res, w.btf);
-	if (!ret && res->cached != KC_RESULT)
-		shrink_to_parsed(budget, w.btf, res->btf_size, &res->mem_held);
-	if (!ret && res->cached != KC_RESULT)
-		ret = minimize_kernel(o, &w, res, &err);
-	if (!ret && res->cached != KC_RESULT)
-		kernel_cache_store_result(o, k, w.obj_idx, w.obj_cnt, res);
+		ret = compute_kernel(o, k, budget, &plan, &w, res, &err);
 	if (ret == -EPROTO)
 		bp_err_prefix(&err, "verification failed");
 	if (ret)

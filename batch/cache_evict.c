@@ -132,7 +132,8 @@ int build_cache_evict(struct build_cache *c, size_t max, struct cache_evicted *e
 		bp_err_set(err, ENOMEM, "%s: out of memory listing the cache", build_cache_root(c));
 		goto out;
 	}
-	qsort(l.files, l.cnt, sizeof(*l.files), cmp_stamp);
+	if (l.cnt)
+		qsort(l.files, l.cnt, sizeof(*l.files), cmp_stamp);
 	for (i = 0; i < l.cnt; i++)
 		total += l.files[i].size;
 	for (i = 0; i < l.cnt && total > max; i++) {

@@ -35,6 +35,14 @@ static void take_result(struct cache_result *r, const size_t *obj_idx, size_t n,
 	res->ok = true;
 }
 
+/* A member above --max-member-size fails without the cache: so it does
+ * with it (the normal path says why).
+ */
+static bool over_cap(const struct build_opts *o, const struct hub_kernel *k, size_t member)
+{
+	return k->kind == HUB_ARCHIVE && member > o->member_cap;
+}
+
 enum kernel_cached kernel_cache_find(const struct build_opts *o, const struct hub_kernel *k,
 				     const size_t *obj_idx, size_t n, struct kernel_result *res,
 				     struct cache_source *src)
@@ -49,11 +57,20 @@ enum kernel_cached kernel_cache_find(const struct build_opts *o, const struct hu
 	res->source_read = true;
 	if (!result_key(o, k, n, &res->source_hash, &key) &&
 	    build_cache_get_result(o->cache, &key, n, &r)) {
-		take_result(&r, obj_idx, n, res);
-		return KC_RESULT;
+		if (!over_cap(o, k, r.btf_size)) {
+			take_result(&r, obj_idx, n, res);
+			return KC_RESULT;
+		}
+		free(r.coverage);
+		free(r.blob);
 	}
 	build_cache_source_key(&res->source_hash, &key);
-	return build_cache_get_source(o->cache, &key, src) ? KC_SOURCE : KC_MISS;
+	if (!build_cache_get_source(o->cache, &key, src))
+		return KC_MISS;
+	if (!over_cap(o, k, src->member_size))
+		return KC_SOURCE;
+	build_cache_source_free(src);
+	return KC_MISS;
 }
 
 void kernel_cache_store_source(const struct build_opts *o, const struct kernel_result *res,

@@ -433,10 +433,62 @@ static void test_out_of_memory(void **state)
 	free(expect);
 }
 
+/* provenance: last, keys in order, one source per kernel, and a bundle id
+ * of the ok kernels' paths and blobs only
+ */
+static void test_provenance(void **state)
+{
+	static const char *const keys[] = {
+		"bundle_id", "object_set", "btfpack_version", "output_format", "sources", NULL,
+	};
+	static const struct index_provenance prov = {
+		.object_set = "00112233445566778899aabbccddeeff", .output_format = 7,
+	};
+	struct index_kernel changed[4];
+	struct index_doc d = doc, d2;
+	struct bp_hash id, id2;
+	json_t *root, *p, *src;
+	char hex[33];
+	void *it;
+
+	(void)state;
+	d.provenance = &prov;
+	root = render_and_parse(&d);
+	for (it = json_object_iter(root); json_object_iter_next(root, it);
+	     it = json_object_iter_next(root, it))
+		;
+	assert_string_equal(json_object_iter_key(it), "provenance");
+	p = json_object_get(root, "provenance");
+	assert_keys(p, keys);
+	assert_int_equal(index_bundle_id(&d, &id), 0);
+	bp_hash_hex(&id, hex);
+	assert_str(p, "bundle_id", hex);
+	assert_str(p, "object_set", prov.object_set);
+	assert_str(p, "btfpack_version", "0.1.0");
+	assert_int(p, "output_format", 7);
+	src = json_object_get(p, "sources");
+	assert_int_equal(json_array_size(src), 4);
+	assert_str(json_array_get(src, 1), "path", kernels[1].source);
+	assert_str(json_array_get(src, 1), "xxh128", H_SRC2);
+	json_decref(root);
+
+	/* a failed kernel's error is not content; a blob is */
+	memcpy(changed, kernels, sizeof(changed));
+	changed[2].error = "another reason";
+	d2 = d;
+	d2.kernels = changed;
+	assert_int_equal(index_bundle_id(&d2, &id2), 0);
+	assert_true(bp_hash_equal(&id, &id2));
+	memcpy(changed[0].blob, H_BLOB2, sizeof(changed[0].blob));
+	assert_int_equal(index_bundle_id(&d2, &id2), 0);
+	assert_false(bp_hash_equal(&id, &id2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_provenance),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_empty),
