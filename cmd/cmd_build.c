@@ -180,7 +180,7 @@ static int parse_size(const char *s, size_t *out)
 	return 0;
 }
 
-#define SHARD_MAX 4096u
+#define SHARD_MAX INDEX_PART_MAX
 
 /* "K/N", plain decimal numbers. */
 static int parse_shard(const char *s, unsigned int *k, unsigned int *n)

@@ -51,6 +51,7 @@ struct index_kernel {
 };
 
 /* A shard's partial bundle (build --shard K/N) says which part it is. */
+#define INDEX_PART_MAX 4096u	/* most shards a build may be split into */
 struct index_part {
 	unsigned int shard;	/* K, 1-based */
 	unsigned int of;	/* N */

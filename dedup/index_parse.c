@@ -184,6 +184,7 @@ static void read_failed(struct rd *r, json_t *f, size_t i, struct index_kernel *
 static void read_part(struct rd *r, json_t *root, struct index_parsed *ix)
 {
 	json_t *p = json_object_get(root, "part");
+	size_t k, n;
 
 	if (!p)
 		return;
@@ -191,10 +192,12 @@ static void read_part(struct rd *r, json_t *root, struct index_parsed *ix)
 		bad(r, NULL, 0, "part", "an object");
 		return;
 	}
-	ix->part.shard = (unsigned int)get_num(r, p, "part", 0, "shard");
-	ix->part.of = (unsigned int)get_num(r, p, "part", 0, "of");
-	if (!r->ret && (!ix->part.shard || ix->part.shard > ix->part.of || ix->part.of > UINT_MAX / 2))
-		bad(r, NULL, 0, "part", "a shard K of N with 1 <= K <= N");
+	k = get_num(r, p, "part", 0, "shard");
+	n = get_num(r, p, "part", 0, "of");
+	if (!r->ret && (!k || k > n || n > INDEX_PART_MAX))
+		bad(r, NULL, 0, "part", "a shard K of N with 1 <= K <= N <= 4096");
+	ix->part.shard = (unsigned int)k;
+	ix->part.of = (unsigned int)n;
 	ix->doc.part = &ix->part;
 }
 

@@ -225,6 +225,7 @@ static void test_refused(void **state)
 	expect_bad("\"profile\":\"native\"", "\"profile\":7", "profile");
 	expect_bad("\"shard\":2", "\"shard\":4", "part");
 	expect_bad("\"shard\":2", "\"shard\":0", "part");
+	expect_bad("\"of\":3", "\"of\":4294967299", "part");
 	expect_bad("\"xxh128\":\"" H3, "\"xxh128\":\"" H3 "0", "entries[0].xxh128");
 	expect_bad("\"size\":1000", "\"size\":-1", "entries[0].size");
 	expect_bad("\"carried_from\":\"" H2, "\"carried_from\":\"zz", "entries[1].carried_from");
