@@ -59,7 +59,9 @@ static bool kernel_changed(const struct index_kernel *a, const struct index_kern
 }
 
 /* Format 2 records an object's relocation digest, format 1 its file hash
- * and count: compare what both have.
+ * and count: compare what both have. One side's digest against the other's
+ * file hash cannot show it is the same: a change; nothing on either side
+ * (an index without provenance) shows no change.
  */
 static bool object_changed(const struct index_object *a, const struct index_object *b)
 {
@@ -67,7 +69,7 @@ static bool object_changed(const struct index_object *a, const struct index_obje
 		return strcmp(a->relo, b->relo);
 	if (a->hash[0] && b->hash[0])
 		return strcmp(a->hash, b->hash) || a->relocations != b->relocations;
-	return true;
+	return a->relo[0] || b->relo[0] || a->hash[0] || b->hash[0];
 }
 
 static void add_kernel(struct bundle_diff *d, enum diff_kind kind, const struct index_kernel *a,

@@ -197,6 +197,19 @@ static int take_kernel(struct merger *m, size_t i, struct bp_err *err)
 	return 0;
 }
 
+static int take_kernels(struct merger *m, struct bp_err *err)
+{
+	size_t i;
+	int ret = 0;
+
+	m->data = calloc(m->cnt + 1, sizeof(*m->data));
+	if (!m->data)
+		return bp_err_set(err, ENOMEM, "out of memory");
+	for (i = 0; i < m->cnt && !ret; i++)
+		ret = take_kernel(m, i, err);
+	return ret;
+}
+
 static int write_merged(struct merger *m, struct bp_err *err)
 {
 	const struct merge_opts *o = m->o;
@@ -214,26 +227,20 @@ static int write_merged(struct merger *m, struct bp_err *err)
 	size_t i, dropped;
 	int ret;
 
-	m->data = calloc(m->cnt + 1, sizeof(*m->data));
-	if (!m->data)
-		return bp_err_set(err, ENOMEM, "out of memory");
-	for (i = 0; i < m->cnt; i++) {
-		ret = take_kernel(m, i, err);
-		if (ret)
-			return ret;
-	}
-	ret = bundle_emit_plan(&m->emit, &eo, m->out, m->cnt, m->data, &dropped, err);
+	ret = take_kernels(m, err);
+	if (!ret)
+		ret = bundle_emit_plan(&m->emit, &eo, m->out, m->cnt, m->data, &dropped, err);
 	if (ret)
 		return ret;
 	bundle_emit_doc(&m->emit, &doc);
 	for (i = 0; i < m->cnt; i++) {
-		if (!strcmp(m->out[i].status, "ok"))
+		if (!strcmp(m->out[i].status, "ok")) {
 			m->ok++;
-		else
-			m->failed++;
-	}
-	for (i = 0; dropped && i < m->cnt; i++) {
-		if (m->out[i].error && !strcmp(m->out[i].status, "failed") && !m->refs[i].k->error)
+			continue;
+		}
+		m->failed++;
+		/* failed in the parts, or now: the profile cannot hold it */
+		if (dropped && !m->refs[i].k->error)
 			bp_print_error(m->out[i].error);
 	}
 	if (!m->ok || (m->failed && o->strict))
