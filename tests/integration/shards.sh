@@ -216,6 +216,16 @@ rc=0
 "$BTFPACK" diff "$WHOLE" "$WORK/fewer.tar" > "$WORK/objdiff.txt" 2>&1 || rc=$?
 check "diff reports the objects dropped ($rc)" \
 	[ "$(grep -c '^- object ' "$WORK/objdiff.txt")" -eq $((${#SYNTH_PROBES[@]} - 1)) ]
+# one name, other relocations: another probe under the first one's name
+ONAME=$(basename "${SYNTH_PROBES[0]}")
+mkdir -p "$WORK/swap"
+cp "${SYNTH_PROBES[1]}" "$WORK/swap/$ONAME"
+build "$WORK/swapped.tar" --obj "$WORK/swap/$ONAME" "$HUB" || fail "build with a swapped object"
+rc=0
+"$BTFPACK" diff "$WORK/fewer.tar" "$WORK/swapped.tar" > "$WORK/swapdiff.txt" 2>&1 || rc=$?
+check "diff reports an object whose relocations changed, by digest ($rc)" \
+	grep -Eqx "~ object $ONAME: [0-9a-f]{32} -> [0-9a-f]{32}" "$WORK/swapdiff.txt"
+check "diff's count line counts it" grep -q 'objects: 1 changed$' "$WORK/swapdiff.txt"
 rc=0
 "$BTFPACK" diff "$WHOLE" "$WORK/no-such.tar" > /dev/null 2> "$WORK/trouble.err" || rc=$?
 c=no
