@@ -16,6 +16,8 @@
 #include "dedup/hash.h"
 #include "dedup/index_json.h"
 
+struct build_cache;
+
 struct build_opts {
 	const char *hub;
 	const char *output;
@@ -33,8 +35,20 @@ struct build_opts {
 	bool quiet;
 	unsigned int loaders;	/* enum min_loader bits */
 	const char *report;	/* NULL, "-" (table on stdout) or a JSON path */
+	unsigned int shard, shard_of; /* --shard K/N (1-based K); of 0: whole tree */
+	const char *keep_from;	/* --keep-from OLD_BUNDLE, or NULL */
+	const char *cache_dir;	/* --cache DIR, or NULL */
+	size_t cache_max;	/* --cache-max bytes, 0: no eviction */
+	struct build_cache *cache; /* opened by build_run() from cache_dir */
 	struct hub_filter filter;
 	struct obj_set objs;
+};
+
+enum kernel_cached {
+	KC_NONE,		/* no --cache, or the input could not be hashed */
+	KC_MISS,
+	KC_SOURCE,		/* decoded BTF from the cache, minimized anew */
+	KC_RESULT,		/* the whole result from the cache */
 };
 
 struct kernel_result {
@@ -50,6 +64,9 @@ struct kernel_result {
 	struct index_coverage *coverage; /* one per object of the set */
 	size_t resolved, unresolved, rejected;
 	size_t mem_held;		/* budget bytes still reserved (the blob) */
+	const char *carried_from;	/* --keep-from: the old bundle's id, else NULL */
+	enum kernel_cached cached;	/* what --cache gave */
+	bool decompressed;		/* an archive decoder ran on the input */
 };
 
 struct mem_budget;

@@ -11,10 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "archive/bundle_render.h"
 #include "archive/bundle_writer.h"
 #include "batch/build.h"
+#include "batch/bundle_emit.h"
+#include "batch/carry.h"
+#include "batch/build_cache.h"
 #include "batch/mem_budget.h"
+#include "core/minimize_run.h"
 #include "core/objfile.h"
 #include "base/fileio.h"
 #include "base/text.h"
@@ -37,15 +40,16 @@ struct driver {
 	struct blob_store *blobs;
 	size_t *holder;		/* per ok kernel: the kernel that keeps its bytes */
 	size_t ok, failed, bytes_in, bytes_btf, bytes_out;
-	/* the rendering, once every kernel is settled */
-	struct render_entry *entries;
-	size_t *entry_kernel;	/* per entry: its kernel */
-	size_t entry_cnt;
-	struct render_plan plan;
-	/* the index document */
+	struct index_part part;	/* --shard */
+	struct carry carry;	/* --keep-from */
+	size_t cache_results, cache_sources, decompressed;
+	struct build_opts run;	/* the options, with the cache opened */
+	/* the rendering and the index document, once every kernel is settled */
+	struct bundle_emit emit;
+	const void **data;	/* per kernel: its bytes, for the renderer */
 	struct index_object *ix_objs;
 	struct index_kernel *ix_kernels;
-	struct index_alias *ix_aliases;
+	struct index_provenance prov;
 	struct index_doc doc;
 };
 
@@ -173,7 +177,7 @@ static int keep_blob(struct driver *d, size_t i, struct bp_err *err)
 	return 0;
 }
 
-static void fill_index(const struct driver *d, struct index_object *objs,
+static void fill_index(struct driver *d, struct index_object *objs,
 		       struct index_kernel *kernels, struct index_doc *doc)
 {
 	const struct obj_set *set = &d->o->objs;
@@ -183,6 +187,7 @@ static void fill_index(const struct driver *d, struct index_object *objs,
 		objs[i].name = set->entries[i].name;
 		objs[i].arch = set->entries[i].arch;
 		bp_hash_hex(&set->entries[i].hash, objs[i].hash);
+		bp_hash_hex(&set->entries[i].relo, objs[i].relo);
 		objs[i].relocations = set->entries[i].obj->relo_cnt;
 	}
 	for (i = 0; i < d->hub.cnt; i++) {
@@ -204,14 +209,15 @@ static void fill_index(const struct driver *d, struct index_object *objs,
 		x->size = r->blob_size;
 		if (r->source_read)
 			bp_hash_hex(&r->source_hash, x->source_hash);
+		x->carried_from = r->carried_from;
 		x->resolved = r->resolved;
 		x->unresolved = r->unresolved;
 		x->rejected = r->rejected;
 		x->coverage = r->ok ? r->coverage : NULL;
 	}
 	doc->btfpack_version = BTFPACK_VERSION;
-	doc->profile = bundle_profile_name(d->o->profile);
-	doc->dedup = d->o->profile == PROFILE_NATIVE ? dedup_mode_name(d->o->dedup) : NULL;
+	doc->provenance = &d->prov;
+	doc->part = d->o->shard_of ? &d->part : NULL;
 	doc->objects = objs;
 	doc->obj_cnt = set->cnt;
 	doc->kernels = kernels;
@@ -243,54 +249,15 @@ static int write_report(const struct build_opts *o, const struct index_doc *doc,
  */
 static int make_index(struct driver *d, struct bp_err *err)
 {
-	const struct render_plan *pl = &d->plan;
-	size_t i, n = 0;
+	struct bp_hash set;
 
 	d->ix_objs = calloc(d->o->objs.cnt + 1, sizeof(*d->ix_objs));
 	d->ix_kernels = calloc(d->hub.cnt + 1, sizeof(*d->ix_kernels));
-	d->ix_aliases = calloc(pl->cnt + 1, sizeof(*d->ix_aliases));
-	if (!d->ix_objs || !d->ix_kernels || !d->ix_aliases)
+	if (!d->ix_objs || !d->ix_kernels || obj_set_digest(&d->o->objs, NULL, &set))
 		return bp_err_set(err, ENOMEM, "out of memory");
+	bp_hash_hex(&set, d->prov.object_set);
+	d->prov.output_format = BTFPACK_OUTPUT_FORMAT;
 	fill_index(d, d->ix_objs, d->ix_kernels, &d->doc);
-	for (i = 0; i < pl->cnt; i++) {
-		if (!pl->items[i].alias)
-			continue;
-		d->ix_aliases[n].path = pl->items[i].key;
-		d->ix_aliases[n].entry = d->entries[pl->items[i].entry].path;
-		n++;
-	}
-	d->doc.aliases = d->ix_aliases;
-	d->doc.alias_cnt = n;
-	return 0;
-}
-
-/* The renderer's view of the ok kernels, in input order. */
-static int make_entries(struct driver *d, struct bp_err *err)
-{
-	size_t i, n = 0;
-
-	d->entries = calloc(d->hub.cnt + 1, sizeof(*d->entries));
-	d->entry_kernel = calloc(d->hub.cnt + 1, sizeof(*d->entry_kernel));
-	if (!d->entries || !d->entry_kernel)
-		return bp_err_set(err, ENOMEM, "out of memory");
-	for (i = 0; i < d->hub.cnt; i++) {
-		const struct hub_kernel *k = &d->hub.kernels[i];
-		const struct kernel_result *r = &d->results[i];
-		struct render_entry *e = &d->entries[n];
-
-		if (!r->ok)
-			continue;
-		e->path = k->bundle_path;
-		e->distro = k->distro;
-		e->version = k->version;
-		e->arch = k->arch;
-		e->release = k->release;
-		e->hash = r->blob_hash;
-		e->data = d->results[d->holder[i]].blob;
-		e->size = r->blob_size;
-		d->entry_kernel[n++] = i;
-	}
-	d->entry_cnt = n;
 	return 0;
 }
 
@@ -298,37 +265,33 @@ static int make_entries(struct driver *d, struct bp_err *err)
 static int plan_output(struct driver *d, struct bp_err *err)
 {
 	const struct build_opts *o = d->o;
+	const struct emit_opts eo = { o->profile, o->dedup, o->aliases, o->mtime };
 	struct kernel_result *r;
-	size_t i;
+	size_t i, dropped;
 	int ret;
 
-	ret = make_entries(d, err);
-	if (!ret)
-		ret = render_plan_make(o->profile, o->dedup, o->aliases, o->mtime, d->entries,
-				       d->entry_cnt, &d->plan, err);
-	for (i = 0; !ret && i < d->entry_cnt; i++) {
-		if (!d->plan.errors[i])
+	d->data = calloc(d->hub.cnt + 1, sizeof(*d->data));
+	if (!d->data)
+		return bp_err_set(err, ENOMEM, "out of memory");
+	for (i = 0; i < d->hub.cnt; i++)
+		d->data[i] = d->results[i].ok ? d->results[d->holder[i]].blob : NULL;
+	ret = bundle_emit_plan(&d->emit, &eo, d->ix_kernels, d->hub.cnt, d->data, &dropped, err);
+	if (ret)
+		return ret;
+	bundle_emit_doc(&d->emit, &d->doc);
+	for (i = 0; dropped && i < d->hub.cnt; i++) {
+		r = &d->results[i];
+		if (!r->ok || !strcmp(d->ix_kernels[i].status, "ok"))
 			continue;
-		r = &d->results[d->entry_kernel[i]];
 		r->ok = false;
-		snprintf(r->error, sizeof(r->error), "%s", d->plan.errors[i]);
+		snprintf(r->error, sizeof(r->error), "%s", d->ix_kernels[i].error);
+		d->ix_kernels[i].error = r->error;
+		d->ix_kernels[i].coverage = NULL;
 		bp_print_error(r->error);
 		d->ok--;
 		d->failed++;
 	}
-	return ret;
-}
-
-static int add_index(struct driver *d, struct bundle_writer *w, struct bp_err *err)
-{
-	char *json = NULL;
-	int ret;
-
-	ret = index_json_render(&d->doc, &json, err);
-	if (!ret)
-		ret = bundle_add_file(w, BUNDLE_INDEX_PATH, json, strlen(json), err);
-	free(json);
-	return ret;
+	return 0;
 }
 
 static void summary(const struct driver *d)
@@ -345,6 +308,38 @@ static void summary(const struct driver *d)
 		(double)d->bytes_in / 1048576.0, (double)d->bytes_btf / 1048576.0,
 		(double)d->bytes_out / 1024.0, elapsed(d),
 		mem_size_str(budget, d->budget.limit));
+	if (d->o->cache)
+		fprintf(stderr, "btfpack: cache: %zu of %zu kernels from results, %zu from decoded "
+			"sources; %zu archives decompressed\n", d->cache_results, d->hub.cnt,
+			d->cache_sources, d->decompressed);
+}
+
+/* --cache DIR: a cache that cannot be opened costs speed, not the run. */
+static void open_cache(struct driver *d, const struct build_opts *o)
+{
+	struct bp_err err;
+
+	d->run = *o;
+	d->o = &d->run;
+	if (o->cache_dir && build_cache_open(o->cache_dir, &d->run.cache, &err))
+		bp_print_errorf("warning: %s; building without the cache", err.msg);
+}
+
+/* --cache-max: after the bundle, so this run's entries are the newest. */
+static void close_cache(struct driver *d)
+{
+	struct cache_evicted ev;
+	struct bp_err err;
+
+	if (!d->run.cache)
+		return;
+	if (d->o->cache_max && build_cache_evict(d->run.cache, d->o->cache_max, &ev, &err))
+		bp_print_errorf("warning: %s", err.msg);
+	else if (d->o->cache_max && !d->o->quiet)
+		fprintf(stderr, "btfpack: cache: evicted %zu entries (%.1f KiB), %.1f KiB kept\n",
+			ev.entries, (double)ev.bytes / 1024.0, (double)ev.kept_bytes / 1024.0);
+	build_cache_close(d->run.cache);
+	d->run.cache = NULL;
 }
 
 /* Wait for kernel i, then account for it and write it. */
@@ -360,6 +355,9 @@ static int take_kernel(struct driver *d, size_t i, struct bp_err *err)
 
 	d->bytes_in += r->source_size;
 	d->bytes_btf += r->btf_size;
+	d->cache_results += r->cached == KC_RESULT;
+	d->cache_sources += r->cached == KC_SOURCE;
+	d->decompressed += r->decompressed;
 	if (r->ok) {
 		d->ok++;
 		ret = keep_blob(d, i, err);
@@ -418,16 +416,15 @@ static void driver_free(struct driver *d)
 
 	for (i = 0; d->results && i < d->hub.cnt; i++)
 		kernel_result_clear(&d->results[i]);
-	render_plan_free(&d->plan);
 	free(d->results);
 	free(d->done);
-	free(d->holder);
-	free(d->entries);
-	free(d->entry_kernel);
 	free(d->ix_objs);
 	free(d->ix_kernels);
-	free(d->ix_aliases);
+	bundle_emit_free(&d->emit);
+	free(d->data);
+	free(d->holder);
 	blob_store_free(d->blobs);
+	carry_free(&d->carry);
 	hub_list_free(&d->hub);
 	pthread_mutex_destroy(&d->lock);
 	pthread_cond_destroy(&d->cond);
@@ -457,6 +454,31 @@ static void explain_empty(const struct driver *d, struct bp_err *err)
 		   d->o->hub, h->filtered_out, arches[0] ? arches : "none");
 }
 
+/* --shard K/N: this run's part of the tree, and the mark its index carries. */
+static void select_shard(struct driver *d)
+{
+	if (!d->o->shard_of)
+		return;
+	hub_list_keep_shard(&d->hub, d->o->shard - 1, d->o->shard_of);
+	d->part.shard = d->o->shard;
+	d->part.of = d->o->shard_of;
+}
+
+/* --keep-from: carried entries are settled before any worker starts. */
+static int settle_carried(struct driver *d, struct bp_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < d->hub.cnt; i++) {
+		if (d->hub.kernels[i].kind != HUB_CARRIED || d->done[i])
+			continue;
+		if (carry_result(&d->carry, &d->hub.kernels[i], &d->results[i], err))
+			return -1;
+		d->done[i] = true;
+	}
+	return 0;
+}
+
 static int prepare(struct driver *d, struct bp_err *err)
 {
 	size_t n;
@@ -467,35 +489,32 @@ static int prepare(struct driver *d, struct bp_err *err)
 		explain_empty(d, err);
 		return -1;
 	}
+	if (carry_load(&d->carry, d->o, &d->hub, err))
+		return -1;
+	select_shard(d);
 	n = d->hub.cnt;
-	d->results = calloc(n, sizeof(*d->results));
-	d->done = calloc(n, sizeof(*d->done));
-	d->holder = calloc(n, sizeof(*d->holder));
+	d->results = calloc(n + 1, sizeof(*d->results));
+	d->done = calloc(n + 1, sizeof(*d->done));
+	d->holder = calloc(n + 1, sizeof(*d->holder));
 	d->blobs = blob_store_new();
 	if (!d->results || !d->done || !d->holder || !d->blobs || mark_unusable(d)) {
 		bp_err_set(err, ENOMEM, "out of memory");
 		return -1;
 	}
-	return 0;
+	return settle_carried(d, err);
 }
 
-/* Items, index, then commit: the bundle is in place or nothing is. */
+/* Index, then commit: the bundle is in place or nothing is. A shard's
+ * part may hold no ok kernel: the merge decides for the whole tree.
+ */
 static int write_bundle(struct driver *d, struct bundle_writer **w, struct bp_err *err)
 {
 	const struct build_opts *o = d->o;
-	int ret;
 
-	if (!d->ok || (d->failed && o->strict))
+	if ((!d->ok && !o->shard_of) || (d->failed && o->strict))
 		return bp_err_set(err, EINVAL, "%s: not written: %s", o->output,
 				  d->ok ? "--strict and some kernels failed" : "no kernel succeeded");
-	ret = render_write(*w, &d->plan, d->entries, err);
-	if (!ret && bundle_profile_has_index(o->profile))
-		ret = add_index(d, *w, err);
-	if (ret)
-		return ret;
-	ret = bundle_commit(*w, err);
-	*w = NULL;
-	return ret;
+	return bundle_emit_write(&d->emit, w, &d->doc, err);
 }
 
 enum build_outcome build_run(const struct build_opts *o)
@@ -507,11 +526,12 @@ enum build_outcome build_run(const struct build_opts *o)
 
 	pthread_mutex_init(&d.lock, NULL);
 	pthread_cond_init(&d.cond, NULL);
+	open_cache(&d, o);
 	mem_budget_init(&d.budget, o->max_memory);
 	clock_gettime(CLOCK_MONOTONIC, &d.start);
 	if (!prepare(&d, &err) && !bundle_open_flags(o->output, o->format, o->mtime, o->out_flags,
 						     &w, &err) &&
-	    !run_workers(&d, &err) && !plan_output(&d, &err) && !make_index(&d, &err) &&
+	    !run_workers(&d, &err) && !make_index(&d, &err) && !plan_output(&d, &err) &&
 	    !write_bundle(&d, &w, &err))
 		code = d.failed ? BUILD_PARTIAL : BUILD_OK;
 	if (w)
@@ -529,6 +549,7 @@ enum build_outcome build_run(const struct build_opts *o)
 		code = BUILD_FAILED;
 	}
 	summary(&d);
+	close_cache(&d);
 	driver_free(&d);
 	return code;
 }

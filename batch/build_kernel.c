@@ -11,6 +11,8 @@
 
 #include "archive/hub_member.h"
 #include "batch/build.h"
+#include "batch/build_cache.h"
+#include "batch/kernel_cache.h"
 #include "batch/mem_budget.h"
 #include "core/objfile.h"
 #include "core/cand_index.h"
@@ -28,7 +30,26 @@ struct kernel_work {
 	struct objfile **objs;
 	size_t *obj_idx;
 	struct minimize_stats *stats;
+	size_t obj_cnt;			/* selected for the kernel's arch */
+	struct cache_source src;	/* a decoded-source cache hit */
 };
+
+/* The decoded BTF from the cache instead of the archive. */
+static int load_cached(const struct hub_kernel *k, struct kernel_work *w,
+		       struct kernel_result *res, struct bp_err *err)
+{
+	void *raw;
+	int ret;
+
+	ret = build_cache_decode_source(&w->src, &raw, err);
+	if (ret)
+		return ret;
+	res->btf_size = w->src.member_size;
+	ret = source_btf_load_mem(raw, w->src.raw_size, k->source, &w->btf, err);
+	free(raw);
+	build_cache_source_free(&w->src);
+	return ret;
+}
 
 static int load_kernel(const struct hub_kernel *k, const struct mem_plan *plan,
 		       struct kernel_work *w, struct kernel_result *res, struct bp_err *err)
@@ -46,6 +67,7 @@ static int load_kernel(const struct hub_kernel *k, const struct mem_plan *plan,
 	data = w->view.data;
 	size = w->view.size;
 	if (k->kind == HUB_ARCHIVE) {
+		res->decompressed = true;
 		ret = hub_member_read_capped(w->view.data, w->view.size, k->source,
 						     plan->member_cap, plan->stream_cap,
 						     &w->member, err);
@@ -63,13 +85,11 @@ static int load_kernel(const struct hub_kernel *k, const struct mem_plan *plan,
 	return ret;
 }
 
-static int minimize_kernel(const struct build_opts *o, const struct hub_kernel *k,
-			   struct kernel_work *w, struct kernel_result *res, struct bp_err *err)
+static int minimize_kernel(const struct build_opts *o, struct kernel_work *w, struct kernel_result *res, struct bp_err *err)
 {
-	size_t n, i;
+	size_t n = w->obj_cnt, i;
 	int ret;
 
-	n = obj_set_select(&o->objs, k->arch, w->objs, w->obj_idx);
 	ret = cand_index_build(w->btf, &w->idx, err);
 	if (!ret)
 		ret = minimize_run(w->btf, w->idx, w->objs, n, w->stats, NULL, NULL, o->verify, o->loaders,
@@ -127,6 +147,39 @@ static int reserve_memory(const struct build_opts *o, const struct hub_kernel *k
 	return 0;
 }
 
+/* An input that failed before it was loaded (its memory plan) is still
+ * named by its bytes when they can be read, as --cache names it: the index
+ * must not depend on --cache.
+ */
+static void hash_unplanned(const struct hub_kernel *k, struct kernel_result *res)
+{
+	struct bp_err err;
+
+	/* in pieces, as --cache hashes: a huge input must not be mapped whole
+	 * by the kernel its memory plan just refused
+	 */
+	if (!res->source_read &&
+	    !build_cache_hash_file(k->abs_path, &res->source_hash, &res->source_size, &err))
+		res->source_read = true;
+}
+
+/* With --cache: the result, or what reading the decoded source costs. */
+static int reserve_cached(const struct hub_kernel *k, struct mem_budget *budget, size_t ticket, struct kernel_work *w,
+			  struct kernel_result *res, struct mem_plan *plan, struct bp_err *err)
+{
+	size_t n = res->cached == KC_RESULT ? res->blob_size
+		   : mem_plan_cached(w->src.frame_size, w->src.raw_size);
+	int r = mem_budget_reserve(budget, ticket, n, &res->mem_held);
+
+	memset(plan, 0, sizeof(*plan));
+	if (r == -EFBIG)
+		return bp_err_set(err, EFBIG, "%s: needs more memory than the budget (--max-memory)",
+				  k->source);
+	if (r)
+		return bp_err_set(err, -r, "%s: not built: the batch is stopping", k->source);
+	return 0;
+}
+
 /* Parsed: the input and the member are gone; keep what the rest needs. */
 static void shrink_to_parsed(struct mem_budget *budget, const struct btf *btf,
 			     size_t input_size, size_t *held)
@@ -144,6 +197,27 @@ static void shrink_to_parsed(struct mem_budget *budget, const struct btf *btf,
 	mem_budget_shrink(budget, held, mem_parsed_cost(bytes, btf__type_cnt(btf)));
 }
 
+/* Everything but a result-cache hit: read (the archive, or the decoded
+ * source from the cache), minimize, and keep both in the cache.
+ */
+static int compute_kernel(const struct build_opts *o, const struct hub_kernel *k,
+			  struct mem_budget *budget, const struct mem_plan *plan,
+			  struct kernel_work *w, struct kernel_result *res, struct bp_err *err)
+{
+	int ret = res->cached == KC_SOURCE ? load_cached(k, w, res, err)
+					   : load_kernel(k, plan, w, res, err);
+
+	if (ret)
+		return ret;
+	if (res->cached == KC_MISS)
+		kernel_cache_store_source(o, res, w->btf);
+	shrink_to_parsed(budget, w->btf, res->btf_size, &res->mem_held);
+	ret = minimize_kernel(o, w, res, err);
+	if (!ret)
+		kernel_cache_store_result(o, k, w->obj_idx, w->obj_cnt, res);
+	return ret;
+}
+
 void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
 		  struct mem_budget *budget, size_t ticket, struct kernel_result *res)
 {
@@ -154,19 +228,26 @@ void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
 	int ret;
 
 	memset(res, 0, sizeof(*res));
-	ret = reserve_memory(o, k, budget, ticket, &plan, &res->mem_held, &err);
 	w.objs = calloc(nobj, sizeof(*w.objs));
 	w.obj_idx = calloc(nobj, sizeof(*w.obj_idx));
 	w.stats = calloc(nobj, sizeof(*w.stats));
 	res->coverage = calloc(nobj, sizeof(*res->coverage));
+	if (w.objs && w.obj_idx && w.stats && res->coverage) {
+		w.obj_cnt = obj_set_select(&o->objs, k->arch, w.objs, w.obj_idx);
+		res->cached = kernel_cache_find(o, k, w.obj_idx, w.obj_cnt, res, &w.src);
+	}
+	if (res->cached == KC_RESULT || res->cached == KC_SOURCE) {
+		ret = reserve_cached(k, budget, ticket, &w, res, &plan, &err);
+	} else {
+		res->decompressed = k->kind == HUB_ARCHIVE;	/* the plan peeks in */
+		ret = reserve_memory(o, k, budget, ticket, &plan, &res->mem_held, &err);
+		if (ret && k->kind != HUB_DIR)
+			hash_unplanned(k, res);
+	}
 	if (!ret && (!w.objs || !w.obj_idx || !w.stats || !res->coverage))
 		ret = bp_err_set(&err, ENOMEM, "%s: out of memory", k->source);
-	if (!ret)
-		ret = load_kernel(k, &plan, &w, res, &err);
-	if (!ret)
-		shrink_to_parsed(budget, w.btf, res->btf_size, &res->mem_held);
-	if (!ret)
-		ret = minimize_kernel(o, k, &w, res, &err);
+	if (!ret && res->cached != KC_RESULT)
+		ret = compute_kernel(o, k, budget, &plan, &w, res, &err);
 	if (ret == -EPROTO)
 		bp_err_prefix(&err, "verification failed");
 	if (ret)
@@ -179,6 +260,7 @@ void build_kernel(const struct build_opts *o, const struct hub_kernel *k,
 	}
 	free(w.member.data);
 	bp_unview_file(&w.view);
+	build_cache_source_free(&w.src);
 	btf__free(w.min);
 	cand_index_free(w.idx);
 	btf__free(w.btf);

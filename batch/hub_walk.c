@@ -10,6 +10,7 @@
 
 #include "batch/hub_walk.h"
 #include "base/text.h"
+#include "dedup/hash.h"
 
 #define HUB_MAX_DEPTH 16
 
@@ -502,4 +503,71 @@ void hub_list_free(struct hub_list *list)
 	free(list->filtered_arches);
 	free(list->kernels);
 	*list = (struct hub_list){ 0 };
+}
+
+int hub_source_cmp(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+
+	while (*p && *p == *q) {
+		p++;
+		q++;
+	}
+	if (*p == *q)
+		return 0;
+	/* the end of a component sorts before any byte of a longer name */
+	if (!*p || *p == '/')
+		return -1;
+	if (!*q || *q == '/')
+		return 1;
+	return *p < *q ? -1 : 1;
+}
+
+unsigned int hub_shard_of(const char *bundle_path, unsigned int n)
+{
+	struct bp_hash h;
+
+	bp_hash_bytes(bundle_path, strlen(bundle_path), &h);
+	return (unsigned int)(h.low % n);
+}
+
+void hub_list_keep_shard(struct hub_list *list, unsigned int k, unsigned int n)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < list->cnt; i++) {
+		if (hub_shard_of(list->kernels[i].bundle_path, n) == k)
+			list->kernels[kept++] = list->kernels[i];
+		else
+			free_kernel(&list->kernels[i]);
+	}
+	list->cnt = kept;
+}
+
+bool hub_filter_selects(const struct hub_filter *filter, const struct hub_kernel *k)
+{
+	return selected(filter, k);
+}
+
+int hub_list_insert(struct hub_list *list, struct hub_kernel *extra, size_t n)
+{
+	struct hub_kernel *all;
+	size_t i = 0, j = 0, o = 0;
+
+	if (!n)
+		return 0;
+	all = malloc((list->cnt + n) * sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	while (i < list->cnt || j < n) {
+		if (j == n || (i < list->cnt &&
+			       hub_source_cmp(list->kernels[i].source, extra[j].source) <= 0))
+			all[o++] = list->kernels[i++];
+		else
+			all[o++] = extra[j++];
+	}
+	free(list->kernels);
+	list->kernels = all;
+	list->cnt = o;
+	return 0;
 }

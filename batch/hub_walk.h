@@ -16,6 +16,7 @@ enum hub_input_kind {
 	HUB_RAW,		/* raw .btf file */
 	HUB_ELF,		/* vmlinux with a .BTF section */
 	HUB_DIR,		/* a directory the walk could not enter (problem set) */
+	HUB_CARRIED,		/* gone from the hub, kept from --keep-from's bundle */
 };
 
 struct hub_kernel {
@@ -65,5 +66,29 @@ const char *arch_canonical(const char *name);
 int hub_walk(const char *root, const struct hub_filter *filter, struct hub_list *out,
 	     struct bp_err *err);
 void hub_list_free(struct hub_list *list);
+
+/* The walk's order of two source paths: component by component, each
+ * compared byte-wise (a parent before its children). merge sorts the parts'
+ * kernels back into one build's order with it.
+ */
+int hub_source_cmp(const char *a, const char *b);
+
+/* Which of n shards (0-based) an input with this bundle path belongs to: a
+ * hash of the path alone, so adding an input moves no other. Inputs that
+ * land on one bundle path (x.btf beside x.btf.tar.xz) share a shard, where
+ * the later one fails as in a whole build.
+ */
+unsigned int hub_shard_of(const char *bundle_path, unsigned int n);
+
+/* Whether filter selects k (what the walk keeps). */
+bool hub_filter_selects(const struct hub_filter *filter, const struct hub_kernel *k);
+
+/* Merge the n entries of extra (in hub_source_cmp order) into list at
+ * their places; list takes them over. -ENOMEM leaves list as it was.
+ */
+int hub_list_insert(struct hub_list *list, struct hub_kernel *extra, size_t n);
+
+/* Keep only the inputs of shard k (0-based) of n, in order. */
+void hub_list_keep_shard(struct hub_list *list, unsigned int k, unsigned int n);
 
 #endif

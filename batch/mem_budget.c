@@ -216,6 +216,14 @@ static size_t shape_cost(const struct mem_shape *s)
 		    mem_parsed_cost(s->btf, s->types));
 }
 
+size_t mem_plan_cached(size_t stored, size_t raw)
+{
+	struct mem_shape s = { .file = stored, .member = raw, .btf = raw,
+			       .types = raw / MIN_TYPE_BYTES + 1 };
+
+	return shape_cost(&s);
+}
+
 static uint32_t get_u32(const unsigned char *p, bool big_endian)
 {
 	if (big_endian)

@@ -66,6 +66,11 @@ struct mem_plan {
 int mem_plan_kernel(const char *path, const char *name, bool archive, size_t member_cap,
 		    struct mem_plan *plan, struct bp_err *err);
 
+/* The plan for a kernel read from the decoded-source cache: an entry of
+ * stored bytes that decodes to raw bytes of BTF.
+ */
+size_t mem_plan_cached(size_t stored, size_t raw);
+
 /* Upper bound for a parsed kernel: btf bytes and type count known. */
 size_t mem_parsed_cost(size_t btf_bytes, size_t types);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "batch/hub_walk.h"
 #include "batch/obj_set.h"
 #include "core/objfile.h"
+#include "core/relo_digest.h"
 #include "base/fileio.h"
 #include "base/text.h"
 
@@ -38,6 +40,7 @@ static int add_file(struct obj_set *set, const char *path, const char *name,
 {
 	const struct obj_entry *taken;
 	struct obj_entry *e;
+	struct relo_digest digest;
 	struct bp_file_view view;
 	int ret;
 
@@ -61,8 +64,14 @@ static int add_file(struct obj_set *set, const char *path, const char *name,
 	bp_hash_bytes(view.data, view.size, &e->hash);
 	ret = objfile_load_mem(view.data, view.size, path, &e->obj, err);
 	bp_unview_file(&view);
-	if (ret)
+	if (!ret)
+		ret = relo_digest_object(e->obj, &digest, err);
+	if (ret) {
+		objfile_free(e->obj);
 		return ret;
+	}
+	e->relo.high = digest.high;
+	e->relo.low = digest.low;
 	e->name = strdup(name);
 	e->arch = arch ? strdup(arch) : NULL;
 	set->cnt++;
@@ -173,4 +182,41 @@ size_t obj_set_select(const struct obj_set *set, const char *arch, struct objfil
 		n++;
 	}
 	return n;
+}
+
+/* One object in the digest: its arch ("*" for all) and relocation digest. */
+static size_t digest_item(const struct obj_entry *e, unsigned char *p)
+{
+	const char *arch = e->arch ? e->arch : "*";
+	size_t n = strlen(arch) + 1;
+	uint64_t words[2] = { e->relo.high, e->relo.low };
+
+	memcpy(p, arch, n);
+	memcpy(p + n, words, sizeof(words));
+	return n + sizeof(words);
+}
+
+int obj_set_digest(const struct obj_set *set, const char *arch, struct bp_hash *out)
+{
+	static const char tag[] = "btfpack object set 1";
+	size_t i, cap = sizeof(tag), n = 0;
+	unsigned char *buf;
+
+	for (i = 0; i < set->cnt; i++)
+		cap += strlen(set->entries[i].arch ? set->entries[i].arch : "*") + 17;
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, tag, sizeof(tag));
+	n = sizeof(tag);
+	for (i = 0; i < set->cnt; i++) {
+		const struct obj_entry *e = &set->entries[i];
+
+		if (arch && e->arch && strcmp(e->arch, arch))
+			continue;
+		n += digest_item(e, buf + n);
+	}
+	bp_hash_bytes(buf, n, out);
+	free(buf);
+	return 0;
 }

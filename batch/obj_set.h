@@ -18,6 +18,7 @@ struct obj_entry {
 	char *name;		/* file name; for --obj DIR, relative to DIR */
 	char *arch;		/* NULL: every architecture */
 	struct bp_hash hash;	/* of the object file */
+	struct bp_hash relo;	/* relocation digest (core/relo_digest.h) */
 };
 
 struct obj_set {
@@ -35,5 +36,11 @@ void obj_set_free(struct obj_set *set);
 /* The objects that apply to arch (in set order); returns the count. */
 size_t obj_set_select(const struct obj_set *set, const char *arch, struct objfile **objs,
 		      size_t *indexes);
+
+/* The object-set digest: of every object's relocation digest and --obj-arch
+ * in set order (arch NULL), or of the objects that apply to arch only, in
+ * set order: what a kernel of that arch is minimized for. -ENOMEM only.
+ */
+int obj_set_digest(const struct obj_set *set, const char *arch, struct bp_hash *out);
 
 #endif

@@ -59,8 +59,17 @@ void cmd_build_usage(FILE *out)
 		"                           (blobs/<xxh128>.btf), none (plain copies)\n"
 		"  --report FILE|-          coverage per kernel x object: JSON file, or a table on\n"
 		"                           stdout for '-'\n"
+		"  --shard K/N              build only shard K of N (1 <= K <= N <= 4096), chosen\n"
+		"                           by a hash of each input's bundle path; the bundle is a\n"
+		"                           part for 'btfpack merge'\n"
+		"  --keep-from OLD_BUNDLE   keep OLD_BUNDLE's entries whose source is gone from\n"
+		"                           HUB, marked \"carried_from\" in index.json\n"
 		"Behaviour:\n"
 		"  -j, --jobs N             worker threads (default: online CPUs)\n"
+		"  --cache DIR              reuse results and decoded kernels from DIR (made if\n"
+		"                           missing; may be shared by concurrent runs)\n"
+		"  --cache-max SIZE         after the run, evict least recently used cache\n"
+		"                           entries until DIR holds at most SIZE (K/M/G)\n"
 		"  --no-verify              do not re-decide every relocation against each\n"
 		"                           minimized BTF (on by default; --verify is accepted)\n"
 		"  --loader L               whose CO-RE rules the BTF must serve: libbpf (1.1\n"
@@ -88,6 +97,10 @@ enum {
 	OPT_NO_VERIFY,
 	OPT_STRICT,
 	OPT_FOLLOW_SYMLINKS,
+	OPT_SHARD,
+	OPT_KEEP_FROM,
+	OPT_CACHE,
+	OPT_CACHE_MAX,
 	OPT_PROFILE,
 	OPT_ALIASES,
 	OPT_LOADER,
@@ -171,7 +184,29 @@ static int parse_size(const char *s, size_t *out)
 	return 0;
 }
 
-static int parse_epoch(time_t *mtime)
+#define SHARD_MAX INDEX_PART_MAX
+
+/* "K/N", plain decimal numbers. */
+static int parse_shard(const char *s, unsigned int *k, unsigned int *n)
+{
+	unsigned long a, b;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	a = strtoul(s, &end, 10);
+	if (errno || *end != '/' || end[1] < '0' || end[1] > '9')
+		return -EINVAL;
+	b = strtoul(end + 1, &end, 10);
+	if (errno || *end || !a || a > b || b > SHARD_MAX)
+		return -EINVAL;
+	*k = (unsigned int)a;
+	*n = (unsigned int)b;
+	return 0;
+}
+
+int cmd_parse_epoch(const char *cmd, time_t *mtime)
 {
 	const char *s = getenv("SOURCE_DATE_EPOCH");
 	char *end;
@@ -183,7 +218,7 @@ static int parse_epoch(time_t *mtime)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (errno || *end || v < 0) {
-		bp_print_errorf("build: SOURCE_DATE_EPOCH '%s' is not a time in seconds", s);
+		bp_print_errorf("%s: SOURCE_DATE_EPOCH '%s' is not a time in seconds", cmd, s);
 		return -EINVAL;
 	}
 	*mtime = (time_t)v;
@@ -223,6 +258,10 @@ static const struct option build_longopts[] = {
 	{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "follow-symlinks", no_argument, NULL, OPT_FOLLOW_SYMLINKS },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "keep-from", required_argument, NULL, OPT_KEEP_FROM },
+	{ "cache", required_argument, NULL, OPT_CACHE },
+	{ "cache-max", required_argument, NULL, OPT_CACHE_MAX },
 	{ "profile", required_argument, NULL, OPT_PROFILE },
 	{ "aliases", no_argument, NULL, OPT_ALIASES },
 	{ "loader", required_argument, NULL, OPT_LOADER },
@@ -276,6 +315,15 @@ static int parse_value(int c, const char *arg, struct build_opts *o, struct pars
 		if (min_loader_parse(arg, &o->loaders))
 			return usage_error("--loader wants libbpf, cilium or all, got '%s'", arg);
 		break;
+	case OPT_SHARD:
+		if (parse_shard(arg, &o->shard, &o->shard_of))
+			return usage_error("--shard wants K/N with 1 <= K <= N <= %u, got '%s'",
+					   SHARD_MAX, arg);
+		break;
+	case OPT_CACHE_MAX:
+		if (parse_size(arg, &o->cache_max) || !o->cache_max)
+			return usage_error("--cache-max wants a size like 2G, got '%s'", arg);
+		break;
 	default:
 		cmd_build_usage(stderr);
 		return EXIT_USAGE;
@@ -302,6 +350,8 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		case OPT_STRICT: o->strict = true; break;
 		case OPT_FOLLOW_SYMLINKS: o->filter.follow_symlinks = true; break;
 		case OPT_REPORT: o->report = optarg; break;
+		case OPT_KEEP_FROM: o->keep_from = optarg; break;
+		case OPT_CACHE: o->cache_dir = optarg; break;
 		case OPT_ALIASES: o->aliases = true; break;
 		default:
 			ret = parse_value(c, optarg, o, ps);
@@ -315,8 +365,13 @@ static int parse_args(int argc, char **argv, struct build_opts *o, struct parse_
 		return usage_error("-o BUNDLE is required");
 	if (!ps->obj_cnt)
 		return usage_error("give BPF objects with --obj or --obj-arch");
+	if (o->cache_max && !o->cache_dir)
+		return usage_error("--cache-max needs --cache DIR");
 	if (ps->dedup_given && o->profile != PROFILE_NATIVE)
 		return usage_error("--dedup applies to --profile native only: %s holds plain files",
+				   bundle_profile_name(o->profile));
+	if (o->shard_of && o->profile != PROFILE_NATIVE)
+		return usage_error("--shard writes a part for btfpack merge, always --profile native: give --profile %s to merge",
 				   bundle_profile_name(o->profile));
 	o->hub = argv[optind];
 	o->filter.arches = ps->arches;
@@ -396,7 +451,7 @@ static int check_output_location(const struct build_opts *o)
 /* A name that promises an archive format we do not write must not quietly
  * become a directory.
  */
-static bool unsupported_archive_name(const char *path)
+bool cmd_unsupported_archive_name(const char *path)
 {
 	static const char *const suffixes[] = {
 		".bz2", ".tbz", ".tbz2", ".zip", ".lz4", ".lzma", ".lz", ".tlz", ".7z",
@@ -462,14 +517,14 @@ int cmd_build(int argc, char **argv)
 	o.jobs = cpus > 0 ? (unsigned int)cpus : 1;
 	o.max_memory = mem_budget_default();
 	code = parse_args(argc, argv, &o, &ps);
-	if (code == CMD_RUN && parse_epoch(&o.mtime))
+	if (code == CMD_RUN && cmd_parse_epoch("build", &o.mtime))
 		code = EXIT_USAGE;
 	if (code == CMD_RUN) {
 		struct bp_err err = { { 0 } };
 
 		if (bundle_profile_output(o.profile, o.output, &o.format, &o.out_flags, &err))
 			code = usage_error("-o %s", err.msg);
-		else if (o.format == BUNDLE_DIR && unsupported_archive_name(o.output))
+		else if (o.format == BUNDLE_DIR && cmd_unsupported_archive_name(o.output))
 			code = usage_error("-o %s: unsupported bundle format (use .tar, .tar.gz, .tar.xz, .tar.zst or a directory)",
 					   o.output);
 		else if (check_output_location(&o))

@@ -2,7 +2,9 @@
 #ifndef BTFPACK_CMD_COMMANDS_H
 #define BTFPACK_CMD_COMMANDS_H
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 
 /* Exit codes shared by every command. */
 enum {
@@ -32,5 +34,13 @@ int cmd_embed(int argc, char **argv);
 void cmd_embed_usage(FILE *out);
 int cmd_verify(int argc, char **argv);
 void cmd_verify_usage(FILE *out);
+int cmd_merge(int argc, char **argv);
+void cmd_merge_usage(FILE *out);
+int cmd_diff(int argc, char **argv);
+void cmd_diff_usage(FILE *out);
+
+/* Shared by the commands that write bundles (cmd_build.c). */
+int cmd_parse_epoch(const char *cmd, time_t *mtime);
+bool cmd_unsupported_archive_name(const char *path);
 
 #endif

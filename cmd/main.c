@@ -35,6 +35,10 @@ static const struct command commands[] = {
 	{ "verify", "BUNDLE --hub HUB --obj OBJ",
 	  "re-decide every relocation against each entry\n"
 	  "and its hub kernel; name every difference", cmd_verify, cmd_verify_usage },
+	{ "merge", "-o BUNDLE PART...", "merge the parts of a sharded build into one bundle",
+	  cmd_merge, cmd_merge_usage },
+	{ "diff", "[--json] OLD NEW", "kernels and objects that differ between two bundles",
+	  cmd_diff, cmd_diff_usage },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -12,6 +12,13 @@
 #include "core/minimize.h"
 #include "core/relo_engine.h"
 
+/* Version of what minimize_run() makes of given inputs: bump it whenever
+ * the minimized bytes or the counts for the same kernel and relocations
+ * change (engine, minimizer, emitter), so caches and bundles built by the
+ * old rules are told apart (index.json provenance, build --cache keys).
+ */
+#define BTFPACK_OUTPUT_FORMAT 1
+
 struct btf;
 struct objfile;
 struct cand_index;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <stdlib.h>
 #include <xxhash.h>
 
 #include "dedup/hash.h"
@@ -12,6 +13,38 @@ void bp_hash_bytes(const void *data, size_t size, struct bp_hash *out)
 
 	out->high = h.high64;
 	out->low = h.low64;
+}
+
+struct bp_hasher {
+	XXH3_state_t *st;
+};
+
+struct bp_hasher *bp_hasher_new(void)
+{
+	struct bp_hasher *h = malloc(sizeof(*h));
+
+	if (h && !(h->st = XXH3_createState())) {
+		free(h);
+		h = NULL;
+	}
+	if (h)
+		XXH3_128bits_reset(h->st);
+	return h;
+}
+
+void bp_hasher_update(struct bp_hasher *h, const void *data, size_t size)
+{
+	XXH3_128bits_update(h->st, data, size);
+}
+
+void bp_hasher_final(struct bp_hasher *h, struct bp_hash *out)
+{
+	XXH128_hash_t x = XXH3_128bits_digest(h->st);
+
+	out->high = x.high64;
+	out->low = x.low64;
+	XXH3_freeState(h->st);
+	free(h);
 }
 
 void bp_hash_hex(const struct bp_hash *h, char *out)

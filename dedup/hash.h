@@ -17,6 +17,14 @@ struct bp_hash {
 };
 
 void bp_hash_bytes(const void *data, size_t size, struct bp_hash *out);
+
+/* The same hash over bytes given piece by piece; NULL when out of memory.
+ * bp_hasher_final() gives the hash of everything fed and frees h.
+ */
+struct bp_hasher;
+struct bp_hasher *bp_hasher_new(void);
+void bp_hasher_update(struct bp_hasher *h, const void *data, size_t size);
+void bp_hasher_final(struct bp_hasher *h, struct bp_hash *out);
 /* out must hold BP_HASH_HEX_LEN + 1 bytes. */
 void bp_hash_hex(const struct bp_hash *h, char *out);
 bool bp_hash_equal(const struct bp_hash *a, const struct bp_hash *b);

@@ -281,6 +281,8 @@ static json_t *index_kernel_json(struct jb *b, const struct index_kernel *k)
 	/* no hash when the input could not be read at all */
 	put(b, j, "source_xxh128",
 	    k->source_hash[0] ? hash_str(b, k->source_hash, ctx, "source_xxh128") : json_null());
+	if (k->carried_from)
+		put(b, j, "carried_from", hash_str(b, k->carried_from, ctx, "carried_from"));
 	put(b, j, "relocations", counts_json(b, k->resolved, k->unresolved, k->rejected));
 	return j;
 }
@@ -324,6 +326,100 @@ static json_t *summary_json(struct jb *b, const struct index_doc *doc)
 	put(b, j, "unique_blobs", num(b, blob_store_unique(store)));
 	put(b, j, "bytes_out", num(b, bytes));
 	blob_store_free(store);
+	return j;
+}
+
+int index_bundle_id(const struct index_doc *doc, struct bp_hash *out)
+{
+	struct bp_hasher *h = bp_hasher_new();
+	size_t i;
+
+	if (!h)
+		return -ENOMEM;
+	for (i = 0; i < doc->kernel_cnt; i++) {
+		const struct index_kernel *k = &doc->kernels[i];
+
+		if (!kernel_ok(k))
+			continue;
+		bp_hasher_update(h, k->path, strlen(k->path) + 1);
+		bp_hasher_update(h, k->blob, strlen(k->blob) + 1);
+	}
+	bp_hasher_final(h, out);
+	return 0;
+}
+
+static json_t *source_json(struct jb *b, const struct index_kernel *k)
+{
+	json_t *s = jobj(b);
+
+	put(b, s, "path", str(b, k->source, kernel_ctx(k), "source"));
+	/* no hash when the input could not be read at all */
+	put(b, s, "xxh128", k->source_hash[0] ? hash_str(b, k->source_hash, kernel_ctx(k),
+							 "source_xxh128") : json_null());
+	return s;
+}
+
+/* One per object, in "objects" order: what diff compares. */
+static json_t *prov_objects_json(struct jb *b, const struct index_doc *doc)
+{
+	json_t *j = jarr(b), *o;
+	size_t i;
+
+	for (i = 0; i < doc->obj_cnt && !b->ret; i++) {
+		const struct index_object *x = &doc->objects[i];
+		const char *ctx = x->name ? x->name : "object";
+
+		o = jobj(b);
+		put(b, o, "arch", x->arch ? str(b, x->arch, ctx, "arch") : json_null());
+		put(b, o, "relocations", hash_str(b, x->relo, ctx, "relocation digest"));
+		append(b, j, o);
+	}
+	return j;
+}
+
+/* "sources": the entries' in "entries" order, then the failed ones' in
+ * "failed" order, so a reader pairs them without a key of their own.
+ */
+static json_t *sources_json(struct jb *b, const struct index_doc *doc)
+{
+	json_t *j = jarr(b);
+	size_t i, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < doc->kernel_cnt && !b->ret; i++) {
+			if (kernel_ok(&doc->kernels[i]) == !pass)
+				append(b, j, source_json(b, &doc->kernels[i]));
+		}
+	}
+	return j;
+}
+
+static json_t *provenance_json(struct jb *b, const struct index_doc *doc)
+{
+	const struct index_provenance *p = doc->provenance;
+	char id[BP_HASH_HEX_LEN + 1] = "";
+	json_t *j = jobj(b);
+	struct bp_hash h;
+
+	if (index_bundle_id(doc, &h))
+		jb_oom(b);
+	else
+		bp_hash_hex(&h, id);
+	put(b, j, "bundle_id", hash_str(b, id, "bundle", "bundle_id"));
+	put(b, j, "object_set", hash_str(b, p->object_set, "bundle", "object_set"));
+	put(b, j, "btfpack_version", str(b, doc->btfpack_version, "bundle", "btfpack_version"));
+	put(b, j, "output_format", num(b, p->output_format));
+	put(b, j, "objects", prov_objects_json(b, doc));
+	put(b, j, "sources", sources_json(b, doc));
+	return j;
+}
+
+static json_t *part_json(struct jb *b, const struct index_part *p)
+{
+	json_t *j = jobj(b);
+
+	put(b, j, "shard", num(b, p->shard));
+	put(b, j, "of", num(b, p->of));
 	return j;
 }
 
@@ -400,6 +496,9 @@ static json_t *entries_json(struct jb *b, const struct index_doc *doc)
 		e = jobj(b);
 		put(b, e, "xxh128", hash_str(b, k->blob, kernel_ctx(k), "blob"));
 		put(b, e, "size", num(b, k->size));
+		if (k->carried_from)
+			put(b, e, "carried_from",
+			    hash_str(b, k->carried_from, kernel_ctx(k), "carried_from"));
 		put_key(b, j, b->ret ? "" : k->path, e);
 	}
 	return j;
@@ -459,9 +558,10 @@ int index_json_render(const struct index_doc *doc, char **out, struct bp_err *er
 				     "profile"));
 	if (doc->dedup)
 		put(&b, root, "dedup", str(&b, doc->dedup, "bundle", "dedup mode"));
-	/* "provenance" (bundle id, object-set digest, version, source hashes)
-	 * goes here, after the header and before the entries
-	 */
+	if (doc->part)
+		put(&b, root, "part", part_json(&b, doc->part));
+	if (doc->provenance)
+		put(&b, root, "provenance", provenance_json(&b, doc));
 	objects = jarr(&b);
 	for (i = 0; i < doc->obj_cnt && !b.ret; i++)
 		append(&b, objects, str(&b, doc->objects[i].name, "object", "name"));

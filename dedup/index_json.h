@@ -19,7 +19,8 @@
 struct index_object {
 	const char *name;	/* as given on the command line, or relative to --obj DIR */
 	const char *arch;	/* NULL: all architectures (--obj), else --obj-arch's */
-	char hash[33];		/* xxh128 of the object file */
+	char hash[33];		/* xxh128 of the object file ("": not in the index) */
+	char relo[33];		/* its relocation digest (core/relo_digest.h) */
 	size_t relocations;	/* CO-RE records */
 };
 
@@ -42,10 +43,24 @@ struct index_kernel {
 	char blob[33];		/* xxh128 of the minimized BTF ("" when failed) */
 	size_t size;		/* minimized BTF bytes */
 	char source_hash[33];	/* xxh128 of the input file as stored ("": unread, null) */
+	const char *carried_from; /* --keep-from: id of the bundle it came from, or NULL */
 	size_t resolved;	/* totals over objects */
 	size_t unresolved;
 	size_t rejected;
 	const struct index_coverage *coverage; /* obj_cnt entries, or NULL */
+};
+
+/* A shard's partial bundle (build --shard K/N) says which part it is. */
+#define INDEX_PART_MAX 4096u	/* most shards a build may be split into */
+struct index_part {
+	unsigned int shard;	/* K, 1-based */
+	unsigned int of;	/* N */
+};
+
+/* Where a bundle came from (docs/index-format.md, "provenance"). */
+struct index_provenance {
+	char object_set[33];	/* object-set digest (batch/obj_set.h) */
+	unsigned int output_format; /* BTFPACK_OUTPUT_FORMAT of the minimizer */
 };
 
 /* --aliases: one more key for an entry's bytes. */
@@ -58,6 +73,8 @@ struct index_doc {
 	const char *btfpack_version;
 	const char *profile;	/* "native", "bcc", "tree", "btfhub" (NULL: native) */
 	const char *dedup;	/* native: "symlink", "hardlink", "index", "none"; else NULL */
+	const struct index_part *part; /* NULL: a whole bundle */
+	const struct index_provenance *provenance; /* NULL: no "provenance" key */
 	const struct index_alias *aliases;
 	size_t alias_cnt;
 	const struct index_object *objects;
@@ -73,6 +90,11 @@ struct index_doc {
  * UTF-8 become '?'. On error *out is NULL.
  */
 int index_json_render(const struct index_doc *doc, char **out, struct bp_err *err);
+
+/* The bundle id: xxh3-128 of every ok kernel's bundle path and blob hash,
+ * in index order (what a loader can get out of the bundle). -ENOMEM only.
+ */
+int index_bundle_id(const struct index_doc *doc, struct bp_hash *out);
 
 /* The coverage report: JSON (every kernel's full record and its kernel x
  * object counts) or a readable table.
@@ -105,5 +127,30 @@ int index_json_describe(const void *json, size_t size, const char *name, char **
  */
 int index_json_kernel_paths(const void *json, size_t size, const char *name, char ***paths,
 			    size_t *cnt, struct bp_err *err);
+/* An index.json read back: the inverse of index_json_render() for what the
+ * index carries (no coverage, no counts, no object file hashes). A kernel's
+ * distro, version, arch and release come from its path. Strings point into
+ * the parsed document or into names, and live until index_parsed_free().
+ * generator is "btfpack <version>".
+ */
+struct index_parsed {
+	const char *generator;
+	struct index_doc doc;	/* btfpack_version NULL: set by whoever renders */
+	struct index_part part;	/* doc.part points here when the index has one */
+	struct index_provenance prov; /* doc.provenance points here when it has one */
+	struct index_object *objects;
+	struct index_kernel *kernels;
+	char **names;		/* per kernel: its path split at '/' */
+	void *root;		/* the document (jansson), owner of the strings */
+};
+
+/* -EBADMSG naming name and the key for anything that is not a btfpack
+ * index of format 1 or BTFPACK_INDEX_FORMAT; -ENOMEM. Without a provenance
+ * (format 1, or a format 2 index from before it) doc.provenance is NULL
+ * and, in format 2, every kernel's source is NULL.
+ */
+int index_json_parse(const void *json, size_t size, const char *name, struct index_parsed *out,
+		     struct bp_err *err);
+void index_parsed_free(struct index_parsed *ix);
 
 #endif

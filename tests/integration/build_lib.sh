@@ -72,6 +72,12 @@ index_entries() {
 		END { for (p in h) printf "%s\t%s\t%s\n", p, h[p], z[p] }' "$1" | sort
 }
 
+# index_kernels FLAT: kernels an index.json (format 2) names: its entries
+# and its failed inputs
+index_kernels() {
+	echo $(($(index_entries "$1" | wc -l) + $(jcount "$1" failed)))
+}
+
 # bundle_index BUNDLE OUTFILE: index.json of a bundle (tar of any
 # compression or a directory), copied to OUTFILE
 bundle_index() {

@@ -42,3 +42,13 @@ set_tests_properties(integration.profiles PROPERTIES
   LABELS integration
   TIMEOUT 900
   RESOURCE_LOCK btfpack_corpus)
+
+# cache: build --cache on a hub of the synthetic kernels as .tar.xz: hits,
+# byte-identical bundles, corrupt/truncated/foreign entries, concurrent
+# builds, an -O1 rebuild as a full hit, --cache-max eviction (~20 s)
+add_test(NAME integration.cache
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cache.sh ${_it_args})
+set_tests_properties(integration.cache PROPERTIES
+  SKIP_RETURN_CODE 77
+  LABELS integration
+  TIMEOUT 600)

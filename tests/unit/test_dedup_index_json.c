@@ -24,8 +24,8 @@
 #define H_SRC4 "ffffffffffffffff0000000000000000"
 
 static const struct index_object objects[] = {
-	{ .name = "execsnoop.bpf.o", .hash = H_OBJ1, .relocations = 43 },
-	{ .name = "arm64/tcpconnect.bpf.o", .arch = "arm64", .hash = H_OBJ2,
+	{ .name = "execsnoop.bpf.o", .hash = H_OBJ1, .relo = H_SRC4, .relocations = 43 },
+	{ .name = "arm64/tcpconnect.bpf.o", .arch = "arm64", .hash = H_OBJ2, .relo = H_SRC3,
 	  .relocations = 12 },
 };
 
@@ -545,6 +545,80 @@ static void test_find_blob(void **state)
 			 -EBADMSG);
 }
 
+/* provenance and part: after the header and before "objects", keys in
+ * order, one source per entry then per failed input, one digest per
+ * object, a bundle id of the entries' paths and blobs only; carried_from
+ * in its entry
+ */
+static void test_provenance(void **state)
+{
+	static const char *const top[] = {
+		"format", "generator", "profile", "dedup", "part", "provenance", "objects",
+		"entries", "aliases", "failed", NULL,
+	};
+	static const char *const keys[] = {
+		"bundle_id", "object_set", "btfpack_version", "output_format", "objects",
+		"sources", NULL,
+	};
+	static const struct index_provenance prov = {
+		.object_set = "00112233445566778899aabbccddeeff", .output_format = 7,
+	};
+	static const struct index_part part = { .shard = 2, .of = 5 };
+	struct index_kernel changed[4];
+	struct index_doc d = doc, d2;
+	struct bp_hash id, id2;
+	json_t *root, *p, *src, *o;
+	char hex[33];
+
+	(void)state;
+	memcpy(changed, kernels, sizeof(changed));
+	changed[1].carried_from = H_SRC1;
+	d.kernels = changed;
+	d.provenance = &prov;
+	d.part = &part;
+	root = render_and_parse(&d);
+	assert_keys(root, top);
+	assert_int(json_object_get(root, "part"), "shard", 2);
+	assert_int(json_object_get(root, "part"), "of", 5);
+	p = json_object_get(root, "provenance");
+	assert_keys(p, keys);
+	assert_int_equal(index_bundle_id(&d, &id), 0);
+	bp_hash_hex(&id, hex);
+	assert_str(p, "bundle_id", hex);
+	assert_str(p, "object_set", prov.object_set);
+	assert_str(p, "btfpack_version", "0.1.0");
+	assert_int(p, "output_format", 7);
+	o = json_object_get(p, "objects");
+	assert_int_equal(json_array_size(o), 2);
+	assert_true(json_is_null(json_object_get(json_array_get(o, 0), "arch")));
+	assert_str(json_array_get(o, 0), "relocations", objects[0].relo);
+	assert_str(json_array_get(o, 1), "arch", "arm64");
+	assert_str(json_array_get(o, 1), "relocations", objects[1].relo);
+	src = json_object_get(p, "sources");
+	assert_int_equal(json_array_size(src), 4);
+	assert_str(json_array_get(src, 1), "path", kernels[1].source);
+	assert_str(json_array_get(src, 1), "xxh128", H_SRC2);
+	/* the failed input comes after the entries */
+	assert_str(json_array_get(src, 2), "path", kernels[3].source);
+	assert_str(json_array_get(src, 3), "path", kernels[2].source);
+	assert_str(json_array_get(src, 3), "xxh128", H_SRC3);
+	o = json_object_get(json_object_get(root, "entries"), kernels[1].path);
+	assert_str(o, "carried_from", H_SRC1);
+	assert_null(json_object_get(json_object_get(json_object_get(root, "entries"),
+						    kernels[0].path), "carried_from"));
+	json_decref(root);
+
+	/* a failed kernel's error is not content; a blob is */
+	changed[2].error = "another reason";
+	d2 = d;
+	d2.kernels = changed;
+	assert_int_equal(index_bundle_id(&d2, &id2), 0);
+	assert_true(bp_hash_equal(&id, &id2));
+	memcpy(changed[0].blob, H_BLOB2, sizeof(changed[0].blob));
+	assert_int_equal(index_bundle_id(&d2, &id2), 0);
+	assert_false(bp_hash_equal(&id, &id2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -552,6 +626,7 @@ int main(void)
 		cmocka_unit_test(test_index_profile),
 		cmocka_unit_test(test_report_layout),
 		cmocka_unit_test(test_find_blob),
+		cmocka_unit_test(test_provenance),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_empty),
