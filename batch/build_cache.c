@@ -133,9 +133,11 @@ static void key_hash(const char *tag, const void *parts, size_t size, struct bp_
 }
 
 void build_cache_result_key(const struct bp_hash *source, const struct bp_hash *objs,
-			    size_t obj_cnt, bool verify, struct bp_hash *key)
+			    size_t obj_cnt, bool verify, unsigned int loaders,
+			    struct bp_hash *key)
 {
-	uint64_t parts[6] = { source->high, source->low, objs->high, objs->low, obj_cnt, verify };
+	uint64_t parts[7] = { source->high, source->low, objs->high, objs->low, obj_cnt, verify,
+			      loaders };
 
 	key_hash("result", parts, sizeof(parts), key);
 }

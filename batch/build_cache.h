@@ -3,7 +3,7 @@
  *   res/<hh>/<key>  a kernel's result: minimized BTF and counts, keyed on
  *                   the archive bytes, the relocation digest of the objects
  *                   it is built for, btfpack's version and output format
- *                   and the options that change output (verify)
+ *                   and the options that change output (verify, --loader)
  *   src/<hh>/<key>  a kernel's decoded BTF (zstd level 1), keyed on the
  *                   archive bytes, so new relocations skip xz
  * Writes go to a temp in the same directory and are renamed in place, so
@@ -38,7 +38,8 @@ int build_cache_hash_file(const char *path, struct bp_hash *h, size_t *size,
  * objects the kernel is built for (obj_set_digest() for its arch).
  */
 void build_cache_result_key(const struct bp_hash *source, const struct bp_hash *objs,
-			    size_t obj_cnt, bool verify, struct bp_hash *key);
+			    size_t obj_cnt, bool verify, unsigned int loaders,
+			    struct bp_hash *key);
 void build_cache_source_key(const struct bp_hash *source, struct bp_hash *key);
 
 /* A kernel's result, as cached. */

@@ -257,6 +257,7 @@ static int make_index(struct driver *d, struct bp_err *err)
 		return bp_err_set(err, ENOMEM, "out of memory");
 	bp_hash_hex(&set, d->prov.object_set);
 	d->prov.output_format = BTFPACK_OUTPUT_FORMAT;
+	snprintf(d->prov.loader, sizeof(d->prov.loader), "%s", min_loader_name(d->o->loaders));
 	fill_index(d, d->ix_objs, d->ix_kernels, &d->doc);
 	return 0;
 }

@@ -29,6 +29,10 @@ static int check_objects(const struct carry *c, const struct build_opts *o, stru
 				  "--keep-from %s: built for another object set (digest %s, output format %u; this run: %s, %u): its BTF may not fit these objects",
 				  o->keep_from, p->object_set, p->output_format, hex,
 				  BTFPACK_OUTPUT_FORMAT);
+	if (strcmp(p->loader, min_loader_name(o->loaders)))
+		return bp_err_set(err, EINVAL,
+				  "--keep-from %s: built with --loader %s, this run has --loader %s: its BTF may not serve the same loaders",
+				  o->keep_from, p->loader, min_loader_name(o->loaders));
 	return 0;
 }
 

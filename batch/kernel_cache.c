@@ -12,7 +12,7 @@ static int result_key(const struct build_opts *o, const struct hub_kernel *k, si
 
 	if (obj_set_digest(&o->objs, k->arch, &objs))
 		return -1;
-	build_cache_result_key(source, &objs, n, o->verify, key);
+	build_cache_result_key(source, &objs, n, o->verify, o->loaders, key);
 	return 0;
 }
 

@@ -81,6 +81,10 @@ static int check_alike(const struct merger *m, size_t i, struct bp_err *err)
 				  part_name(m, 0), part_name(m, i), a->provenance->object_set,
 				  a->provenance->output_format, b->provenance->object_set,
 				  b->provenance->output_format);
+	if (strcmp(a->provenance->loader, b->provenance->loader))
+		return bp_err_set(err, EINVAL, "%s was built with --loader %s but %s with --loader %s",
+				  part_name(m, 0), a->provenance->loader, part_name(m, i),
+				  b->provenance->loader);
 	if (a->obj_cnt != b->obj_cnt)
 		return bp_err_set(err, EINVAL,
 				  "%s and %s were built from different object sets (%zu and %zu objects)",

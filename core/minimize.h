@@ -27,6 +27,8 @@ enum min_loader {
 
 /* "libbpf", "cilium" or "all" to a min_loader set; -EINVAL otherwise. */
 int min_loader_parse(const char *name, unsigned int *loaders);
+/* The inverse: the name min_loader_parse() takes for a set. */
+const char *min_loader_name(unsigned int loaders);
 
 /* idx is src's candidate index (the cilium rules look up every kind). */
 int minimizer_new(const struct btf *src, const struct cand_index *idx, unsigned int loaders,

@@ -32,6 +32,15 @@ int min_loader_parse(const char *name, unsigned int *loaders)
 	return 0;
 }
 
+const char *min_loader_name(unsigned int loaders)
+{
+	if (loaders == MIN_LOADER_LIBBPF)
+		return "libbpf";
+	if (loaders == MIN_LOADER_CILIUM)
+		return "cilium";
+	return "all";
+}
+
 int minimizer_new(const struct btf *src, const struct cand_index *idx, unsigned int loaders,
 		  struct minimizer **out, struct bp_err *err)
 {

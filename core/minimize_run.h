@@ -17,7 +17,7 @@
  * change (engine, minimizer, emitter), so caches and bundles built by the
  * old rules are told apart (index.json provenance, build --cache keys).
  */
-#define BTFPACK_OUTPUT_FORMAT 1
+#define BTFPACK_OUTPUT_FORMAT 2
 
 struct btf;
 struct objfile;

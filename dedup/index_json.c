@@ -409,6 +409,7 @@ static json_t *provenance_json(struct jb *b, const struct index_doc *doc)
 	put(b, j, "object_set", hash_str(b, p->object_set, "bundle", "object_set"));
 	put(b, j, "btfpack_version", str(b, doc->btfpack_version, "bundle", "btfpack_version"));
 	put(b, j, "output_format", num(b, p->output_format));
+	put(b, j, "loader", str(b, p->loader[0] ? p->loader : "all", "bundle", "loader"));
 	put(b, j, "objects", prov_objects_json(b, doc));
 	put(b, j, "sources", sources_json(b, doc));
 	return j;

@@ -61,6 +61,10 @@ struct index_part {
 struct index_provenance {
 	char object_set[33];	/* object-set digest (batch/obj_set.h) */
 	unsigned int output_format; /* BTFPACK_OUTPUT_FORMAT of the minimizer */
+	/* --loader: whose rules the BTF serves ("all", "libbpf", "cilium");
+	 * a part of what decides the output, like output_format
+	 */
+	char loader[16];
 };
 
 /* --aliases: one more key for an entry's bytes. */

@@ -202,6 +202,22 @@ static void read_part(struct rd *r, json_t *root, struct index_parsed *ix)
 }
 
 /* What a merge and --keep-from compare; the rest of it is derived. */
+/* "loader": a short name; a provenance without one is from before --loader,
+ * whose output served libbpf and cilium alike ("all")
+ */
+static void read_loader(struct rd *r, json_t *p, struct index_provenance *prov)
+{
+	const char *l = get_str(r, p, "provenance", 0, "loader", true);
+
+	if (!l)
+		l = "all";
+	if (strlen(l) >= sizeof(prov->loader)) {
+		bad(r, NULL, 0, "loader", "a loader name");
+		return;
+	}
+	strcpy(prov->loader, l);
+}
+
 static json_t *read_provenance(struct rd *r, json_t *root, struct index_parsed *ix)
 {
 	json_t *p = json_object_get(root, "provenance");
@@ -214,6 +230,7 @@ static json_t *read_provenance(struct rd *r, json_t *root, struct index_parsed *
 	}
 	get_hash(r, p, "provenance", 0, "object_set", false, ix->prov.object_set);
 	ix->prov.output_format = (unsigned int)get_num(r, p, "provenance", 0, "output_format");
+	read_loader(r, p, &ix->prov);
 	ix->doc.provenance = &ix->prov;
 	return p;
 }

@@ -38,6 +38,7 @@ build() {
 	shift 2
 	local args=(-j2 -o "$WORK/$tag.tar" --report "$WORK/$tag.report.json")
 	[ "$cache" = - ] || args+=(--cache "$cache")
+	[ -z "${LOADER:-}" ] || args+=(--loader "$LOADER")
 	for o in "$@"; do args+=(--obj "$o"); done
 	"$BTFPACK" build "${args[@]}" "$HUB" 2> "$WORK/$tag.err" || rc=$?
 	echo "$rc" > "$WORK/$tag.rc"
@@ -197,6 +198,11 @@ for f in "${RES_A[@]}"; do [ -e "$f" ] || gone=$((gone + 1)); done
 check "the least recently used results went (${gone}/${#RES_A[@]})" test "$gone" -eq "${#RES_A[@]}"
 build lruB3 "$C3" "$PROBE_B"
 expect_counts lruB3 "$N 0 0" "the recently used entries stayed"
+# --loader changes the output: a result of the default must not serve it
+LOADER=libbpf build liboff - "$PROBE_B"
+LOADER=libbpf build libon "$C3" "$PROBE_B"
+expect_counts libon "0 $N 0" "--loader libbpf after the default: results miss, decoded sources hit"
+same_bundle libon liboff "--loader libbpf with --cache == without"
 "$BTFPACK" build -q -o "$WORK/tiny.tar" --cache "$C" --cache-max 1 --obj "$PROBE_A" "$HUB" ||
 	fail "--cache-max 1 failed"
 check "--cache-max 1 empties this format's entries" test -z "$(find "$C/v1" -type f)"

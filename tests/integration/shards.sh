@@ -142,6 +142,7 @@ check "the changed part is the one holding the new kernel (shard ${holder:-none}
 # ---- merge refuses what does not belong together ---------------------------
 build "$WORK/other.1.tar" --shard 1/3 --obj "${SYNTH_PROBES[0]}" "$HUB" || fail "other-objects part"
 build "$WORK/n2.1.tar" --shard 1/2 "${OBJS[@]}" "$HUB" || fail "1/2 part"
+build "$WORK/lib.1.tar" --shard 1/3 --loader libbpf "${OBJS[@]}" "$HUB" || fail "--loader libbpf part"
 # refused DESCRIPTION PATTERN PARTS...: exit 1, message matching, no output
 refused() {
 	local d=$1 pat=$2 rc=0
@@ -159,6 +160,7 @@ refused "overlapping parts (one shard twice)" "are both shard 1/3" "$P.1.tar" "$
 refused "a missing shard" "shard 3/3 is missing" "$P.1.tar" "$P.2.tar"
 refused "a whole bundle" "not a part" "$WHOLE"
 refused "parts of different shard counts" "is shard 1/2" "$WORK/n2.1.tar" "$P.2.tar"
+refused "parts minimized for different loaders" "with --loader libbpf" "$WORK/lib.1.tar" "$P.2.tar" "$P.3.tar"
 rc=0
 "$BTFPACK" merge "$P.1.tar" > /dev/null 2>&1 || rc=$?
 check "merge without -o is a usage error (exit $rc)" [ "$rc" -eq 2 ]

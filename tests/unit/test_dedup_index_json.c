@@ -557,11 +557,12 @@ static void test_provenance(void **state)
 		"entries", "aliases", "failed", NULL,
 	};
 	static const char *const keys[] = {
-		"bundle_id", "object_set", "btfpack_version", "output_format", "objects",
-		"sources", NULL,
+		"bundle_id", "object_set", "btfpack_version", "output_format", "loader",
+		"objects", "sources", NULL,
 	};
 	static const struct index_provenance prov = {
 		.object_set = "00112233445566778899aabbccddeeff", .output_format = 7,
+		.loader = "libbpf",
 	};
 	static const struct index_part part = { .shard = 2, .of = 5 };
 	struct index_kernel changed[4];
@@ -588,6 +589,7 @@ static void test_provenance(void **state)
 	assert_str(p, "object_set", prov.object_set);
 	assert_str(p, "btfpack_version", "0.1.0");
 	assert_int(p, "output_format", 7);
+	assert_str(p, "loader", "libbpf");
 	o = json_object_get(p, "objects");
 	assert_int_equal(json_array_size(o), 2);
 	assert_true(json_is_null(json_object_get(json_array_get(o, 0), "arch")));
