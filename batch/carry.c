@@ -78,17 +78,6 @@ static bool gone(const struct build_opts *o, const struct hub_list *hub,
 	return absent;
 }
 
-static void free_entry(struct hub_kernel *k)
-{
-	free(k->source);
-	free(k->abs_path);
-	free(k->distro);
-	free(k->version);
-	free(k->arch);
-	free(k->release);
-	free(k->bundle_path);
-}
-
 static int make_entry(const struct build_opts *o, const struct index_kernel *x,
 		      struct hub_kernel *k)
 {
@@ -106,7 +95,7 @@ static int make_entry(const struct build_opts *o, const struct index_kernel *x,
 	if (k->source && k->distro && k->version && k->arch && k->release && k->bundle_path &&
 	    k->abs_path)
 		return 0;
-	free_entry(k);
+	hub_kernel_free(k);
 	return -ENOMEM;
 }
 
@@ -135,7 +124,7 @@ static int pick(struct carry *c, const struct build_opts *o, const struct hub_li
 			return -ENOMEM;
 		if (gone(o, hub, &k, x))
 			c->kept[c->kept_cnt++] = x;
-		free_entry(&k);
+		hub_kernel_free(&k);
 	}
 	qsort(c->kept, c->kept_cnt, sizeof(*c->kept), cmp_source);
 	return 0;
@@ -157,7 +146,7 @@ static int insert(struct carry *c, const struct build_opts *o, struct hub_list *
 		ret = hub_list_insert(hub, extra, n);
 	if (ret) {
 		for (i = 0; i < n; i++)
-			free_entry(&extra[i]);
+			hub_kernel_free(&extra[i]);
 	}
 	free(extra);
 	return ret;

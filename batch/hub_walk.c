@@ -164,7 +164,7 @@ static int fill_fields(struct hub_kernel *k, const char *rel, size_t release_len
 	return ret;
 }
 
-static void free_kernel(struct hub_kernel *k)
+void hub_kernel_free(struct hub_kernel *k)
 {
 	free(k->source);
 	free(k->abs_path);
@@ -252,7 +252,7 @@ static int keep_if_selected(struct walker *w, struct hub_kernel *k)
 
 		w->out->filtered_out++;
 		w->out->cnt--;
-		free_kernel(k);
+		hub_kernel_free(k);
 		return ret;
 	}
 	return 0;
@@ -497,7 +497,7 @@ void hub_list_free(struct hub_list *list)
 	size_t i;
 
 	for (i = 0; i < list->cnt; i++)
-		free_kernel(&list->kernels[i]);
+		hub_kernel_free(&list->kernels[i]);
 	for (i = 0; i < list->filtered_arch_cnt; i++)
 		free(list->filtered_arches[i]);
 	free(list->filtered_arches);
@@ -539,7 +539,7 @@ void hub_list_keep_shard(struct hub_list *list, unsigned int k, unsigned int n)
 		if (hub_shard_of(list->kernels[i].bundle_path, n) == k)
 			list->kernels[kept++] = list->kernels[i];
 		else
-			free_kernel(&list->kernels[i]);
+			hub_kernel_free(&list->kernels[i]);
 	}
 	list->cnt = kept;
 }

@@ -66,6 +66,8 @@ const char *arch_canonical(const char *name);
 int hub_walk(const char *root, const struct hub_filter *filter, struct hub_list *out,
 	     struct bp_err *err);
 void hub_list_free(struct hub_list *list);
+/* Free the strings of one kernel (not k itself). */
+void hub_kernel_free(struct hub_kernel *k);
 
 /* The walk's order of two source paths: component by component, each
  * compared byte-wise (a parent before its children). merge sorts the parts'

@@ -117,9 +117,7 @@ static json_t *object_json(const struct diff_object *c)
 static int print_json(const struct bundle_diff *d)
 {
 	json_t *root, *ks = json_array(), *os = json_array();
-	char *text;
 	size_t i;
-	int ret = 0;
 
 	for (i = 0; ks && i < d->kernel_cnt; i++)
 		json_array_append_new(ks, kernel_json(&d->kernels[i]));
@@ -129,34 +127,18 @@ static int print_json(const struct bundle_diff *d)
 			 !d->kernel_cnt && !d->obj_cnt, "kernels", ks, "objects", os, "counts",
 			 "added", (json_int_t)d->added, "removed", (json_int_t)d->removed,
 			 "changed", (json_int_t)d->changed);
-	/* JSON_ENSURE_ASCII: names that are not UTF-8 cannot break the document */
-	text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) :
-		      NULL;
-	if (!text || puts(text) == EOF)
-		ret = -1;
-	free(text);
-	json_decref(root);
-	return ret;
+	return cmd_put_json(root);
 }
 
 int cmd_diff(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct bundle_diff d;
 	struct bp_err err;
-	bool json = false;
+	bool json;
 	int c, ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'J') {
-			json = true;
-			continue;
-		}
+	c = cmd_parse_json_flag(argc, argv, &json);
+	if (c) {
 		cmd_diff_usage(c == 'h' ? stdout : stderr);
 		return c == 'h' ? DIFF_SAME : DIFF_TROUBLE;
 	}

@@ -95,9 +95,7 @@ static json_t *entry_json(const struct bundle_list_entry *e)
 static int print_json(const struct bundle_list *l)
 {
 	json_t *root = json_object(), *entries = json_array(), *objs = json_array();
-	char *text;
 	size_t i;
-	int ret = 0;
 
 	if (!root || !entries || !objs) {
 		json_decref(root);
@@ -118,33 +116,18 @@ static int print_json(const struct bundle_list *l)
 	json_object_set_new(root, "hardlinks", json_integer((json_int_t)l->hardlinks));
 	json_object_set_new(root, "dedup", l->dedup ? json_string(l->dedup) : json_null());
 	json_object_set_new(root, "objects", objs);
-	/* JSON_ENSURE_ASCII: names that are not UTF-8 cannot break the document */
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	if (!text || puts(text) == EOF)
-		ret = -1;
-	free(text);
-	json_decref(root);
-	return ret;
+	return cmd_put_json(root);
 }
 
 int cmd_ls(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct bundle_list l;
 	struct bp_err err;
-	bool json = false;
+	bool json;
 	int c, ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (c == 'J') {
-			json = true;
-			continue;
-		}
+	c = cmd_parse_json_flag(argc, argv, &json);
+	if (c) {
 		cmd_ls_usage(c == 'h' ? stdout : stderr);
 		return c == 'h' ? EXIT_OK : EXIT_USAGE;
 	}

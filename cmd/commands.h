@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <time.h>
 
+struct json_t;
+
 /* Exit codes shared by every command. */
 enum {
 	EXIT_OK = 0,
@@ -42,5 +44,9 @@ void cmd_diff_usage(FILE *out);
 /* Shared by the commands that write bundles (cmd_build.c). */
 int cmd_parse_epoch(const char *cmd, time_t *mtime);
 bool cmd_unsupported_archive_name(const char *path);
+/* cmd_json.c: "[--json] ARGS": 0 (optind at ARGS), 'h' for --help, '?' */
+int cmd_parse_json_flag(int argc, char **argv, bool *json);
+/* Print root (taken, also when NULL: -1) as indented ASCII JSON; -1 on error. */
+int cmd_put_json(struct json_t *root);
 
 #endif
