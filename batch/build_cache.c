@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "base/bytes.h"
 #include "base/fileio.h"
 #include "base/text.h"
 #include "batch/build_cache.h"
@@ -234,29 +235,18 @@ out:
 	free(path);
 }
 
-static void put_u64(unsigned char *p, uint64_t v)
-{
-	memcpy(p, &v, sizeof(v));
-}
 
-static uint64_t get_u64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 static bool parse_result(const unsigned char *p, size_t size, size_t obj_cnt,
 			 struct cache_result *r)
 {
 	size_t i, counts;
 
-	if (size < RESULT_HEAD || get_u64(p) != obj_cnt)
+	if (size < RESULT_HEAD || bp_get_u64(p) != obj_cnt)
 		return false;
 	counts = obj_cnt * 3 * 8;
-	r->btf_size = (size_t)get_u64(p + 8);
-	r->blob_size = (size_t)get_u64(p + 16);
+	r->btf_size = (size_t)bp_get_u64(p + 8);
+	r->blob_size = (size_t)bp_get_u64(p + 16);
 	if (size - RESULT_HEAD < counts || size - RESULT_HEAD - counts != r->blob_size)
 		return false;
 	r->obj_cnt = obj_cnt;
@@ -267,9 +257,9 @@ static bool parse_result(const unsigned char *p, size_t size, size_t obj_cnt,
 	for (i = 0; i < obj_cnt; i++) {
 		const unsigned char *q = p + RESULT_HEAD + i * 24;
 
-		r->coverage[i].resolved = (size_t)get_u64(q);
-		r->coverage[i].unresolved = (size_t)get_u64(q + 8);
-		r->coverage[i].rejected = (size_t)get_u64(q + 16);
+		r->coverage[i].resolved = (size_t)bp_get_u64(q);
+		r->coverage[i].unresolved = (size_t)bp_get_u64(q + 8);
+		r->coverage[i].rejected = (size_t)bp_get_u64(q + 16);
 	}
 	memcpy(r->blob, p + RESULT_HEAD + counts, r->blob_size);
 	return true;
@@ -307,13 +297,13 @@ void build_cache_put_result(struct build_cache *c, const struct bp_hash *key,
 
 	if (!p)
 		return;
-	put_u64(p, r->obj_cnt);
-	put_u64(p + 8, r->btf_size);
-	put_u64(p + 16, r->blob_size);
+	bp_put_u64(p, r->obj_cnt);
+	bp_put_u64(p + 8, r->btf_size);
+	bp_put_u64(p + 16, r->blob_size);
 	for (i = 0; i < r->obj_cnt; i++) {
-		put_u64(p + RESULT_HEAD + i * 24, r->coverage[i].resolved);
-		put_u64(p + RESULT_HEAD + i * 24 + 8, r->coverage[i].unresolved);
-		put_u64(p + RESULT_HEAD + i * 24 + 16, r->coverage[i].rejected);
+		bp_put_u64(p + RESULT_HEAD + i * 24, r->coverage[i].resolved);
+		bp_put_u64(p + RESULT_HEAD + i * 24 + 8, r->coverage[i].unresolved);
+		bp_put_u64(p + RESULT_HEAD + i * 24 + 16, r->coverage[i].rejected);
 	}
 	memcpy(p + RESULT_HEAD + counts, r->blob, r->blob_size);
 	write_entry(c, CACHE_RESULT, key, p, size);
@@ -334,8 +324,8 @@ int build_cache_get_source(struct build_cache *c, const struct bp_hash *key,
 		build_cache_source_free(s);
 		return 0;
 	}
-	s->raw_size = (size_t)get_u64(p);
-	s->member_size = (size_t)get_u64(p + 8);
+	s->raw_size = (size_t)bp_get_u64(p);
+	s->member_size = (size_t)bp_get_u64(p + 8);
 	s->frame = p + 16;
 	s->frame_size = size - 16;
 	return 1;
@@ -381,8 +371,8 @@ void build_cache_put_source(struct build_cache *c, const struct bp_hash *key, co
 
 	if (!p)
 		return;
-	put_u64(p, raw_size);
-	put_u64(p + 8, member_size);
+	bp_put_u64(p, raw_size);
+	bp_put_u64(p + 8, member_size);
 	n = ZSTD_compress(p + 16, bound, raw, raw_size, ZSTD_LEVEL);
 	if (!ZSTD_isError(n))
 		write_entry(c, CACHE_SOURCE, key, p, 16 + n);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/bytes.h"
 #include "batch/cache_entry.h"
 
 static const char magic[8] = { 'b', 't', 'f', 'p', 'k', 'c', '\r', '\n' };
@@ -21,31 +22,9 @@ enum {
 	OFF_END = 56,	/* 8 zero bytes to CACHE_HDR_SIZE */
 };
 
-static void put_u32(unsigned char *p, uint32_t v)
-{
-	memcpy(p, &v, sizeof(v));
-}
 
-static void put_u64(unsigned char *p, uint64_t v)
-{
-	memcpy(p, &v, sizeof(v));
-}
 
-static uint32_t get_u32(const unsigned char *p)
-{
-	uint32_t v;
 
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* xxh3-128 of the header without its checksum field, then the payload. */
 static int checksum(const unsigned char *hdr, const void *payload, size_t size,
@@ -75,19 +54,19 @@ int cache_entry_encode(enum cache_kind kind, const struct bp_hash *key, const vo
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, magic, sizeof(magic));
-	put_u32(buf + OFF_FORMAT, CACHE_FORMAT);
-	put_u32(buf + OFF_KIND, kind);
-	put_u64(buf + OFF_KEY, key->high);
-	put_u64(buf + OFF_KEY + 8, key->low);
-	put_u64(buf + OFF_SIZE, size);
+	bp_put_u32(buf + OFF_FORMAT, CACHE_FORMAT);
+	bp_put_u32(buf + OFF_KIND, kind);
+	bp_put_u64(buf + OFF_KEY, key->high);
+	bp_put_u64(buf + OFF_KEY + 8, key->low);
+	bp_put_u64(buf + OFF_SIZE, size);
 	if (size)
 		memcpy(buf + CACHE_HDR_SIZE, payload, size);
 	if (checksum(buf, buf + CACHE_HDR_SIZE, size, &sum)) {
 		free(buf);
 		return -ENOMEM;
 	}
-	put_u64(buf + OFF_SUM, sum.high);
-	put_u64(buf + OFF_SUM + 8, sum.low);
+	bp_put_u64(buf + OFF_SUM, sum.high);
+	bp_put_u64(buf + OFF_SUM + 8, sum.low);
 	*out = buf;
 	*out_size = CACHE_HDR_SIZE + size;
 	return 0;
@@ -102,15 +81,15 @@ int cache_entry_decode(const void *buf, size_t size, enum cache_kind kind,
 
 	if (size < CACHE_HDR_SIZE || memcmp(p, magic, sizeof(magic)))
 		return -EBADMSG;
-	if (get_u32(p + OFF_FORMAT) != CACHE_FORMAT)
+	if (bp_get_u32(p + OFF_FORMAT) != CACHE_FORMAT)
 		return -ESTALE;
-	len = get_u64(p + OFF_SIZE);
-	if (get_u32(p + OFF_KIND) != kind || len != size - CACHE_HDR_SIZE ||
-	    get_u64(p + OFF_KEY) != key->high || get_u64(p + OFF_KEY + 8) != key->low)
+	len = bp_get_u64(p + OFF_SIZE);
+	if (bp_get_u32(p + OFF_KIND) != kind || len != size - CACHE_HDR_SIZE ||
+	    bp_get_u64(p + OFF_KEY) != key->high || bp_get_u64(p + OFF_KEY + 8) != key->low)
 		return -EBADMSG;
 	if (checksum(p, p + CACHE_HDR_SIZE, (size_t)len, &sum))
 		return -ENOMEM;
-	if (get_u64(p + OFF_SUM) != sum.high || get_u64(p + OFF_SUM + 8) != sum.low)
+	if (bp_get_u64(p + OFF_SUM) != sum.high || bp_get_u64(p + OFF_SUM + 8) != sum.low)
 		return -EBADMSG;
 	*payload = p + CACHE_HDR_SIZE;
 	*payload_size = (size_t)len;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 
+#include "base/bytes.h"
 #include "core/btf_ext.h"
 
 #define BTF_EXT_MAGIC 0xeB9F
@@ -22,21 +23,7 @@
 #define BTF_EXT_HDR_CORE 32
 #define CORE_RELO_REC_MIN 16
 
-static __u32 read_u32(const unsigned char *p)
-{
-	__u32 v;
 
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static __u16 read_u16(const unsigned char *p)
-{
-	__u16 v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* Bytes [off, off+len) must lie inside [0, size). */
 static bool in_bounds(size_t size, size_t off, size_t len)
@@ -103,8 +90,8 @@ static int read_section(struct relo_cursor *c, __u32 rec_size, struct objfile *o
 		return bp_err_set(err, EINVAL,
 				  "%s: .BTF.ext: CO-RE section header truncated (%zu bytes left)",
 				  c->name, c->left);
-	name_off = read_u32(c->p);
-	num = read_u32(c->p + 4);
+	name_off = bp_get_u32(c->p);
+	num = bp_get_u32(c->p + 4);
 	c->p += 8;
 	c->left -= 8;
 	sec_name = btf__name_by_offset(obj->btf, name_off);
@@ -129,10 +116,10 @@ static int read_section(struct relo_cursor *c, __u32 rec_size, struct objfile *o
 	for (i = 0; i < num; i++) {
 		struct core_relo *r = &relos[obj->relo_cnt++];
 
-		r->insn_off = read_u32(c->p);
-		r->type_id = read_u32(c->p + 4);
-		r->access_str_off = read_u32(c->p + 8);
-		r->kind = read_u32(c->p + 12);
+		r->insn_off = bp_get_u32(c->p);
+		r->type_id = bp_get_u32(c->p + 4);
+		r->access_str_off = bp_get_u32(c->p + 8);
+		r->kind = bp_get_u32(c->p + 12);
 		c->p += rec_size;
 		c->left -= rec_size;
 	}
@@ -151,7 +138,7 @@ int btf_ext_read_core_relos(const void *data, size_t size, struct objfile *obj,
 	if (size < BTF_EXT_HDR_MIN)
 		return bp_err_set(err, EINVAL, "%s: .BTF.ext is truncated (%zu bytes)", obj->name,
 				  size);
-	magic = read_u16(base);
+	magic = bp_get_u16(base);
 	if (magic == 0x9FEB)
 		return bp_err_set(err, ENOTSUP, "%s: .BTF.ext is big-endian, which is not supported",
 				  obj->name);
@@ -160,14 +147,14 @@ int btf_ext_read_core_relos(const void *data, size_t size, struct objfile *obj,
 	if (base[2] != 1)
 		return bp_err_set(err, ENOTSUP, "%s: .BTF.ext version %u is not supported",
 				  obj->name, base[2]);
-	hdr_len = read_u32(base + 4);
+	hdr_len = bp_get_u32(base + 4);
 	if (hdr_len < BTF_EXT_HDR_MIN || hdr_len > size)
 		return bp_err_set(err, EINVAL, "%s: .BTF.ext header length %u is invalid (section is %zu bytes)",
 				  obj->name, hdr_len, size);
 	if (hdr_len < BTF_EXT_HDR_CORE)
 		return 0; /* written before CO-RE existed: no records */
-	off = read_u32(base + 24);
-	len = read_u32(base + 28);
+	off = bp_get_u32(base + 24);
+	len = bp_get_u32(base + 28);
 	if (len == 0)
 		return 0;
 	if (!in_bounds(size - hdr_len, off, len))
@@ -178,7 +165,7 @@ int btf_ext_read_core_relos(const void *data, size_t size, struct objfile *obj,
 	c.left = len;
 	if (c.left < 4)
 		return bp_err_set(err, EINVAL, "%s: .BTF.ext CO-RE data is truncated", obj->name);
-	rec_size = read_u32(c.p);
+	rec_size = bp_get_u32(c.p);
 	c.p += 4;
 	c.left -= 4;
 	if (rec_size < CORE_RELO_REC_MIN || rec_size % 4)
